@@ -1,0 +1,29 @@
+package org.mudsc4j.cli;
+
+import org.mudsc4j.dl4j.Dl4jRuntime;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Command-line entry point: {@code mudsc <command> [options]}; {@code mudsc <command> --help} for each. */
+@Command(name = "mudsc", mixinStandardHelpOptions = true, version = "mudsc4j 0.1.0",
+        description = "Training-free merging of independently trained networks (MuDSC) on Deeplearning4j.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        Dl4jRuntime.init();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The full command tree (also used by tests). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
+    }
+}
