@@ -1,0 +1,158 @@
+package org.mudsc4j.merge.similarity;
+
+import java.util.Arrays;
+
+/**
+ * Streaming activation correlation of one permutation group across N models (ALGORITHM §4.2, "CovarianceMetric").
+ *
+ * <p>Per batch the caller passes, for each model, the hooked features as a channel-major {@code n × S} block (S =
+ * samples: every spatial position or token of every image) and the number of images B. With F the stacked
+ * {@code O × S} features (non-finite values replaced by 0) the accumulator adds {@code B·mean_b(F)} and
+ * {@code B·F·Fᵀ/S} and counts B. {@link #correlation()} then gives the O×O Pearson matrix of the batch-weighted
+ * moments. All arithmetic is in double precision.
+ *
+ * <p>Cost: {@code O²·S} multiply-adds per batch (upper triangle only), see {@link SymmetricGram}. Memory: two O×O
+ * double buffers. Not thread-safe; {@code threads > 1} parallelises the kernel inside each call.
+ */
+public final class CorrelationAccumulator {
+    private final int numModels;
+    private final int unitsPerModel;
+    private final int o;
+    private final int threads;
+    private final double[] sumMean;
+    private final double[] sumSecond;
+    private final double[] batchGram;
+    private final double[] batchRowSum;
+    private final double[] chunkBuffer;
+    private long count;
+
+    public CorrelationAccumulator(int numModels, int unitsPerModel) {
+        this(numModels, unitsPerModel, 1);
+    }
+
+    /** @param threads worker threads for the F·Fᵀ kernel (1 = run in the caller's thread) */
+    public CorrelationAccumulator(int numModels, int unitsPerModel, int threads) {
+        if (numModels < 1 || unitsPerModel < 1 || threads < 1) {
+            throw new IllegalArgumentException("need numModels, unitsPerModel, threads >= 1, got " + numModels + ", "
+                    + unitsPerModel + ", " + threads);
+        }
+        this.numModels = numModels;
+        this.unitsPerModel = unitsPerModel;
+        this.o = Math.multiplyExact(numModels, unitsPerModel);
+        this.threads = threads;
+        sumMean = new double[o];
+        sumSecond = new double[Math.multiplyExact(o, o)];
+        batchGram = new double[o * o];
+        batchRowSum = new double[o];
+        chunkBuffer = new double[SymmetricGram.CHUNK * o];
+    }
+
+    /** O = numModels·unitsPerModel. */
+    public int size() {
+        return o;
+    }
+
+    /** Total images accumulated so far (the reference's {@code count}). */
+    public long imageCount() {
+        return count;
+    }
+
+    /**
+     * Adds one batch.
+     *
+     * @param features features[m] = model m's {@code unitsPerModel × samples} block, channel-major
+     * @param samples  S, samples per unit in this batch (≥ 1)
+     * @param images   B, images in this batch (the moment weight, ≥ 1)
+     */
+    public void accumulate(float[][] features, int samples, int images) {
+        checkBatch(features == null ? -1 : features.length, samples, images);
+        for (int m = 0; m < numModels; m++) {
+            checkBlock(m, features[m] == null ? -1 : features[m].length, samples);
+        }
+        beginBatch();
+        for (int s0 = 0; s0 < samples; s0 += SymmetricGram.CHUNK) {
+            int chunk = Math.min(SymmetricGram.CHUNK, samples - s0);
+            for (int m = 0; m < numModels; m++) {
+                SymmetricGram.pack(features[m], unitsPerModel, samples, s0, chunk, chunkBuffer, o, m * unitsPerModel,
+                        batchRowSum);
+            }
+            SymmetricGram.accumulate(chunkBuffer, chunk, o, batchGram, threads);
+        }
+        endBatch(samples, images);
+    }
+
+    /** Double-precision input variant of {@link #accumulate(float[][], int, int)}. */
+    public void accumulate(double[][] features, int samples, int images) {
+        checkBatch(features == null ? -1 : features.length, samples, images);
+        for (int m = 0; m < numModels; m++) {
+            checkBlock(m, features[m] == null ? -1 : features[m].length, samples);
+        }
+        beginBatch();
+        for (int s0 = 0; s0 < samples; s0 += SymmetricGram.CHUNK) {
+            int chunk = Math.min(SymmetricGram.CHUNK, samples - s0);
+            for (int m = 0; m < numModels; m++) {
+                SymmetricGram.pack(features[m], unitsPerModel, samples, s0, chunk, chunkBuffer, o, m * unitsPerModel,
+                        batchRowSum);
+            }
+            SymmetricGram.accumulate(chunkBuffer, chunk, o, batchGram, threads);
+        }
+        endBatch(samples, images);
+    }
+
+    /**
+     * The O×O Pearson correlation of everything accumulated: {@code μ = Σμ/count}, {@code E = ΣE/count},
+     * {@code C = (E − μμᵀ) / max(σσᵀ, 1e-7)}; dead units give zero rows and columns.
+     *
+     * @throws IllegalStateException if no batch was accumulated
+     */
+    public double[] correlation() {
+        if (count == 0) {
+            throw new IllegalStateException("no batch accumulated");
+        }
+        double[] mean = new double[o];
+        for (int i = 0; i < o; i++) {
+            mean[i] = sumMean[i] / count;
+        }
+        double[] second = new double[o * o];
+        for (int i = 0; i < o; i++) {
+            for (int j = i; j < o; j++) {
+                second[i * o + j] = sumSecond[i * o + j] / count;
+            }
+        }
+        return Pearson.fromMoments(second, mean, o);
+    }
+
+    private void beginBatch() {
+        Arrays.fill(batchGram, 0.0);
+        Arrays.fill(batchRowSum, 0.0);
+    }
+
+    private void endBatch(int samples, int images) {
+        // Reference weighting: Σμ += B·(rowsum/S), ΣE += B·(F·Fᵀ/S).
+        for (int i = 0; i < o; i++) {
+            sumMean[i] += images * (batchRowSum[i] / samples);
+            int row = i * o;
+            for (int j = i; j < o; j++) {
+                sumSecond[row + j] += images * (batchGram[row + j] / samples);
+            }
+        }
+        count += images;
+    }
+
+    private void checkBatch(int models, int samples, int images) {
+        if (models != numModels) {
+            throw new IllegalArgumentException("expected feature blocks for " + numModels + " models, found " + models);
+        }
+        if (samples < 1 || images < 1) {
+            throw new IllegalArgumentException("samples and images must be >= 1, got " + samples + ", " + images);
+        }
+    }
+
+    private void checkBlock(int model, int length, int samples) {
+        long expected = (long) unitsPerModel * samples;
+        if (length != expected) {
+            throw new IllegalArgumentException("features of model " + model + " have " + length
+                    + " values, expected units*samples = " + unitsPerModel + "*" + samples + " = " + expected);
+        }
+    }
+}
