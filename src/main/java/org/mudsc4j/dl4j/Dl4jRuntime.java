@@ -39,4 +39,12 @@ public final class Dl4jRuntime {
         Object backend = Nd4j.getExecutioner().getEnvironmentInformation().get("backend");
         return backend == null ? "unknown" : backend.toString();
     }
+
+    /** Library versions and backend, recorded in every sidecar (provenance). */
+    public static String software() {
+        Package dl4j = org.deeplearning4j.nn.graph.ComputationGraph.class.getPackage();
+        String version = dl4j == null ? null : dl4j.getImplementationVersion();
+        return "mudsc4j; deeplearning4j " + (version == null ? "(version unknown)" : version) + "; backend "
+                + backendName();
+    }
 }

@@ -75,7 +75,7 @@ public final class Trainer {
             }
             net = TrainingRecipe.impose(graph, cfg, itersPerEpoch);
             info = CheckpointInfo.start(run, cfg, data.examplesPerEpoch(), itersPerEpoch, net.numParams(),
-                    software());
+                    org.mudsc4j.dl4j.Dl4jRuntime.software());
         }
         TrainingRecipe.verify(net, cfg, itersPerEpoch);
         if (net.getIterationCount() != info.epochsCompleted() * itersPerEpoch) {
@@ -170,12 +170,5 @@ public final class Trainer {
         }
         net.incrementEpochCount();
         return new EpochPass(lossSum / examples, examples, lastLr);
-    }
-
-    private static String software() {
-        Package dl4j = ComputationGraph.class.getPackage();
-        String version = dl4j == null ? null : dl4j.getImplementationVersion();
-        return "mudsc4j; deeplearning4j " + (version == null ? "(version unknown)" : version) + "; backend "
-                + org.mudsc4j.dl4j.Dl4jRuntime.backendName();
     }
 }

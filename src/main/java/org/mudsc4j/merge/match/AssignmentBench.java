@@ -17,31 +17,45 @@ public final class AssignmentBench {
     private AssignmentBench() {
     }
 
+    /** Median solve times in milliseconds at one size, per instance kind. */
+    public record SolverTiming(int n, double uniformMs, double normalMs, double alignedMs) {
+    }
+
     public static void main(String[] args) {
         int[] sizes = args.length == 0 ? new int[] {256, 512, 1024, 2048}
                 : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        for (SolverTiming t : run(sizes)) {
+            System.out.printf(Locale.ROOT, "n=%d: uniform %.1f ms normal %.1f ms aligned %.1f ms%n", t.n(),
+                    t.uniformMs(), t.normalMs(), t.alignedMs());
+        }
+    }
+
+    /** Times the solver on seeded random instances of each size (median of 3–9 repetitions). */
+    public static java.util.List<SolverTiming> run(int[] sizes) {
         SplittableRandom rng = new SplittableRandom(0);
         // Warm-up so the JIT has compiled the hot loops before timing.
         for (int w = 0; w < 5; w++) {
             LinearAssignment.solveMax(uniform(rng, 256), 256);
         }
+        java.util.List<SolverTiming> out = new java.util.ArrayList<>();
         for (int n : sizes) {
             int reps = n >= 2048 ? 3 : n >= 1024 ? 5 : 9;
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "n=%d:", n));
-            for (String kind : new String[] {"uniform", "normal", "aligned"}) {
+            double[] medians = new double[3];
+            String[] kinds = {"uniform", "normal", "aligned"};
+            for (int k = 0; k < kinds.length; k++) {
                 double[] times = new double[reps];
                 for (int r = 0; r < reps; r++) {
-                    double[] w = kind.equals("uniform") ? uniform(rng, n)
-                            : kind.equals("normal") ? normal(rng, n) : aligned(rng, n);
+                    double[] w = k == 0 ? uniform(rng, n) : k == 1 ? normal(rng, n) : aligned(rng, n);
                     long t0 = System.nanoTime();
                     LinearAssignment.solveMax(w, n);
                     times[r] = (System.nanoTime() - t0) / 1e6;
                 }
                 Arrays.sort(times);
-                line.append(String.format(Locale.ROOT, " %s %.1f ms", kind, times[reps / 2]));
+                medians[k] = times[reps / 2];
             }
-            System.out.println(line);
+            out.add(new SolverTiming(n, medians[0], medians[1], medians[2]));
         }
+        return out;
     }
 
     private static double[] uniform(SplittableRandom rng, int n) {

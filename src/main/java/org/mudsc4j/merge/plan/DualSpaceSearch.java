@@ -70,6 +70,8 @@ public final class DualSpaceSearch {
 
     private final UnitGroups groups;
     private final List<ModelParams> models;
+    private long similarityNanos;
+    private long matchingNanos;
 
     /** @param models the N ≥ 2 models' parameters; model 0 is the anchor of alignment */
     public DualSpaceSearch(UnitGroups groups, List<ModelParams> models) {
@@ -84,6 +86,8 @@ public final class DualSpaceSearch {
      * @param activations C_act per group id (O×O, row-major); required when {@code method.usesActivations()}
      */
     public MergePlan run(MergeMethod method, Options options, Map<Integer, double[]> activations) {
+        similarityNanos = 0;
+        matchingNanos = 0;
         int numModels = models.size();
         if (method.usesActivations()) {
             for (UnitGroup g : groups.groups()) {
@@ -101,16 +105,16 @@ public final class DualSpaceSearch {
             for (UnitGroup g : groups.groups()) {
                 state = state.with(g.id(), IdentityMatcher.of(numModels, g.width()));
             }
-            return new MergePlan(method, options.alpha(), state, List.of(), meanValue(state));
+            return plan(method, options, state, List.of(), meanValue(state));
         }
         if (method.usesActivations()) {
             for (UnitGroup g : groups.groups()) {
-                state = state.with(g.id(), matcherFor(method, g).match(activations.get(g.id()), numModels, g.width()));
+                state = state.with(g.id(), timedMatch(method, g, activations.get(g.id())));
             }
             log.info("{}: activation initialisation, mean matched similarity {}", method, fmt(meanValue(state)));
         }
         if (!method.sweepsWeights()) {
-            return new MergePlan(method, options.alpha(), state, List.of(), meanValue(state));
+            return plan(method, options, state, List.of(), meanValue(state));
         }
         return sweep(method, options, activations, state);
     }
@@ -129,7 +133,7 @@ public final class DualSpaceSearch {
                 for (int p : shuffledOrder(random)) {
                     UnitGroup g = groups.get(p);
                     double[] s = similarity(g, state, method, options, activations);
-                    UnitMatch m = matcherFor(method, g).match(s, models.size(), g.width());
+                    UnitMatch m = timedMatch(method, g, s);
                     state = state.with(p, m);
                     values[p] = m.value();
                 }
@@ -152,13 +156,28 @@ public final class DualSpaceSearch {
             }
             bar.maxHint(sweeps.size()); // the search usually stops long before maxSweeps
         }
-        return new MergePlan(method, options.alpha(), best, sweeps, bestObjective);
+        return plan(method, options, best, sweeps, bestObjective);
+    }
+
+    private MergePlan plan(MergeMethod method, Options options, MatchState state, List<MergePlan.Sweep> sweeps,
+                           double objective) {
+        return new MergePlan(method, options.alpha(), state, sweeps, objective, similarityNanos / 1e9,
+                matchingNanos / 1e9);
+    }
+
+    private UnitMatch timedMatch(MergeMethod method, UnitGroup g, double[] similarity) {
+        long t = System.nanoTime();
+        UnitMatch m = matcherFor(method, g).match(similarity, models.size(), g.width());
+        matchingNanos += System.nanoTime() - t;
+        return m;
     }
 
     private double[] similarity(UnitGroup g, MatchState state, MergeMethod method, Options options,
                                 Map<Integer, double[]> activations) {
+        long t = System.nanoTime();
         WeightVectors.Stacked v = WeightVectors.of(g, groups, models, state);
         double[] cw = WeightCorrelation.correlation(v.values(), v.units(), v.dim(), options.threads());
+        similarityNanos += System.nanoTime() - t;
         return method.mixesSimilarities() ? MixedSimilarity.mix(options.alpha(), cw, activations.get(g.id())) : cw;
     }
 

@@ -12,8 +12,11 @@ import org.mudsc4j.merge.MergeMethod;
  * @param state   one match per group
  * @param sweeps  the objective of every weight-space sweep, in order (empty when no sweep ran)
  * @param objective the objective of the returned state: mean over groups of the matched similarity
+ * @param similaritySeconds time spent building weight vectors and their correlations
+ * @param matchingSeconds   time spent in the matchers (initialisation and sweeps)
  */
-public record MergePlan(MergeMethod method, double alpha, MatchState state, List<Sweep> sweeps, double objective) {
+public record MergePlan(MergeMethod method, double alpha, MatchState state, List<Sweep> sweeps, double objective,
+                        double similaritySeconds, double matchingSeconds) {
 
     public MergePlan {
         sweeps = List.copyOf(sweeps);

@@ -1,0 +1,120 @@
+package org.mudsc4j.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mudsc4j.dl4j.Dl4jRuntime;
+import org.mudsc4j.eval.Accuracies;
+import org.mudsc4j.eval.PairEvaluation;
+import org.mudsc4j.merge.MergeMethod;
+import org.mudsc4j.merge.MergedModelFile;
+import org.mudsc4j.merge.Merger;
+import org.mudsc4j.merge.plan.DualSpaceSearch;
+import org.mudsc4j.merge.plan.MergePlan;
+import org.mudsc4j.report.AccuracyTable;
+import org.mudsc4j.train.ClassEmbeddings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Merges two or more task checkpoints with one of the seven methods, evaluates and saves the merged model. */
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = {"Merge finished task checkpoints (same architecture, disjoint tasks) into one model.",
+                "Steps (ALGORITHM.md 3.1): BN re-estimation of the inputs on the union training data, feature pass,"
+                        + " matching, applying, BN re-estimation of the merged model; then Joint / Task / Avg accuracy"
+                        + " of the merged model, the inputs and their ensemble on the union test data."})
+public final class MergeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(MergeCommand.class);
+
+    @Parameters(arity = "2..*", paramLabel = "CHECKPOINT", description = "Task checkpoints (.zip); the first is the anchor")
+    List<Path> checkpoints;
+    @Option(names = "--method", defaultValue = "mudsc-zip",
+            description = "avg | rebasin | act-align | mudsc-align | zipit | weight-zip | mudsc-zip (default: ${DEFAULT-VALUE})")
+    String method;
+    @Option(names = "--alpha", defaultValue = "0.5",
+            description = "Balanced factor: weight on the weight-space similarity, in [0,1] (MuDSC variants; default: ${DEFAULT-VALUE})")
+    double alpha;
+    @Option(names = "--datasets-dir", defaultValue = "datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
+    Path datasetsDir;
+    @Option(names = "--embeddings", description = "Class-embedding .npy the checkpoints were trained with (default: the seeded set)")
+    Path embeddingsFile;
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size of the feature pass and BN re-estimation (default: ${DEFAULT-VALUE})")
+    int batch;
+    @Option(names = "--per-class", defaultValue = "0",
+            description = "Use only the first N training images of each class for features and BN re-estimation (0 = all, as the reference)")
+    int perClass;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the sweep order and the data passes (default: ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--max-sweeps", defaultValue = "100", description = "Maximum weight-space sweeps (default: ${DEFAULT-VALUE})")
+    int maxSweeps;
+    @Option(names = "--patience", defaultValue = "5", description = "Stop after this many sweeps without gain (default: ${DEFAULT-VALUE})")
+    int patience;
+    @Option(names = "--out", description = "Merged model .zip (default: results/merged/<dataset>/<model>/<method>[-a<alpha>].zip)")
+    Path out;
+    @Option(names = "--overwrite", description = "Replace an existing merged model")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws Exception {
+        MergeMethod m = MergeMethod.parse(method);
+        DualSpaceSearch.Options options = new DualSpaceSearch.Options(alpha, seed, maxSweeps, patience,
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        MergeInputs inputs = MergeInputs.load(checkpoints);
+        ClassEmbeddings embeddings = inputs.embeddings(embeddingsFile);
+        PairData data = PairData.load(inputs.kind(), datasetsDir, inputs.splits(), embeddings, batch, perClass, seed);
+        Path target = out != null ? out : Path.of("results", "merged", inputs.kind().id(), inputs.architecture(),
+                m.id() + (m.mixesSimilarities() ? String.format(Locale.ROOT, "-a%.2f", alpha) : "") + ".zip");
+        if (!overwrite && java.nio.file.Files.exists(target)) {
+            throw new IllegalArgumentException(target + " already exists; pass --overwrite to replace it");
+        }
+        LOG.info("Merging {} models of {} on {} with {} ({} training images for features and BN)",
+                checkpoints.size(), inputs.architecture(), inputs.kind().id(), m, data.unionTrain().size());
+
+        Merger merger = Merger.prepare(inputs.models(), () -> data.unionTrain().epoch(0));
+        Merger.Result result = merger.merge(m, options);
+
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (inputs.splits().size() == 2) {
+            var pair = data.pair();
+            AccuracyTable table = new AccuracyTable();
+            for (int i = 0; i < 2; i++) {
+                // Base rows use the models as trained (the BN-repaired copies only serve the merge).
+                Accuracies acc = PairEvaluation.evaluate(inputs.models().get(i), data.unionTest().epoch(0),
+                        embeddings, pair);
+                table.add("model " + (char) ('A' + i) + " " + inputs.splits().get(i), acc);
+            }
+            table.add("ensemble", PairEvaluation.evaluateEnsemble(inputs.models().get(0), inputs.models().get(1), data.unionTest().epoch(0), embeddings, pair));
+            Accuracies merged = PairEvaluation.evaluate(result.merged(), data.unionTest().epoch(0), embeddings, pair);
+            table.add(m.paperName() + (m.mixesSimilarities() ? " (alpha " + alpha + ")" : ""), merged);
+            metrics.put("joint", merged.joint());
+            metrics.put("avg", merged.avg());
+            metrics.put("taskA", merged.taskA());
+            metrics.put("taskB", merged.taskB());
+            System.out.print(table.toMarkdown());
+        } else {
+            LOG.info("{} tasks: per-task metrics of the paper's table are defined for two; skipping evaluation",
+                    inputs.splits().size());
+        }
+
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("dataset", inputs.kind().id());
+        meta.put("splits", inputs.splits().toString());
+        meta.put("embeddings", inputs.embeddingsId());
+        meta.put("perClass", Integer.toString(perClass));
+        meta.put("batch", Integer.toString(batch));
+        Map<String, Double> seconds = new LinkedHashMap<>(merger.prepareSeconds());
+        seconds.putAll(result.seconds());
+        MergedModelFile.save(target, result.merged(), new MergedModelFile.Info(inputs.architecture(), m.id(), alpha,
+                seed, checkpoints.stream().map(Path::toString).toList(), meta,
+                result.plan().sweeps().stream().map(MergePlan.Sweep::objective).toList(), metrics, seconds,
+                Dl4jRuntime.software(), Instant.now().toString()), overwrite);
+        LOG.info("Merged model written to {}", target);
+        return 0;
+    }
+}
