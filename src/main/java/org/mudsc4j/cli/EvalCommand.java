@@ -47,8 +47,9 @@ public final class EvalCommand implements Callable<Integer> {
             }
             pair = SplitRuns.reference(kind, SplitRuns.REFERENCE_RUNS).get(run);
         }
-        ClassEmbeddings embeddings = PairData.embeddings(kind, embeddingsFile);
-        PairData data = PairData.load(kind, datasetsDir, List.of(pair.first(), pair.second()), embeddings, 256, 0, 0);
+        ClassEmbeddings embeddings = org.mudsc4j.sweep.PairData.embeddings(kind, embeddingsFile);
+        org.mudsc4j.sweep.PairData data = org.mudsc4j.sweep.PairData.load(kind, datasetsDir,
+                List.of(pair.first(), pair.second()), 256, 0, 1, 0, 0);
         AccuracyTable table = new AccuracyTable();
         for (Path p : models) {
             if (!Files.isRegularFile(p)) {

@@ -16,6 +16,7 @@ import org.mudsc4j.merge.Merger;
 import org.mudsc4j.merge.plan.DualSpaceSearch;
 import org.mudsc4j.merge.plan.MergePlan;
 import org.mudsc4j.report.AccuracyTable;
+import org.mudsc4j.sweep.PairData;
 import org.mudsc4j.train.ClassEmbeddings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ public final class MergeCommand implements Callable<Integer> {
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
         MergeInputs inputs = MergeInputs.load(checkpoints);
         ClassEmbeddings embeddings = inputs.embeddings(embeddingsFile);
-        PairData data = PairData.load(inputs.kind(), datasetsDir, inputs.splits(), embeddings, batch, perClass, seed);
+        PairData data = PairData.load(inputs.kind(), datasetsDir, inputs.splits(), batch, perClass, 1, 0, seed);
         Path target = out != null ? out : Path.of("results", "merged", inputs.kind().id(), inputs.architecture(),
                 m.id() + (m.mixesSimilarities() ? String.format(Locale.ROOT, "-a%.2f", alpha) : "") + ".zip");
         if (!overwrite && java.nio.file.Files.exists(target)) {

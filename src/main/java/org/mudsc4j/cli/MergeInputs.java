@@ -75,7 +75,7 @@ record MergeInputs(List<Path> paths, List<ComputationGraph> models, String archi
 
     /** The embeddings to evaluate with, checked against the checkpoints' embedding id. */
     ClassEmbeddings embeddings(Path file) throws IOException {
-        ClassEmbeddings e = PairData.embeddings(kind, file);
+        ClassEmbeddings e = org.mudsc4j.sweep.PairData.embeddings(kind, file);
         if (!e.id().equals(embeddingsId)) {
             throw new IllegalArgumentException("the class embeddings " + (file == null ? "(default seeded)" : file)
                     + " have id " + e.id() + " but the checkpoints were trained with " + embeddingsId

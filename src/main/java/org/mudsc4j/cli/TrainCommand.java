@@ -1,31 +1,20 @@
 package org.mudsc4j.cli;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.mudsc4j.data.ClassSplit;
 import org.mudsc4j.data.DatasetKind;
-import org.mudsc4j.data.Datasets;
-import org.mudsc4j.data.ImageBatches;
-import org.mudsc4j.data.ImageDataset;
 import org.mudsc4j.data.SplitPair;
 import org.mudsc4j.data.SplitRuns;
-import org.mudsc4j.eval.TaskEvaluation;
 import org.mudsc4j.train.ClassEmbeddings;
-import org.mudsc4j.train.CosineHeadLoss;
-import org.mudsc4j.train.RunIdentity;
 import org.mudsc4j.train.TrainConfig;
 import org.mudsc4j.train.TrainResult;
-import org.mudsc4j.train.Trainer;
-import org.mudsc4j.train.TrainingData;
+import org.mudsc4j.sweep.TaskModelTraining;
 import org.mudsc4j.zoo.ModelSpec;
-import org.mudsc4j.zoo.ModelZoo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Trains one task model from scratch on one side of a class split (ALGORITHM.md §1.1 recipe). */
@@ -67,41 +56,12 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DatasetKind kind = DatasetKind.parse(dataset);
         ClassSplit split = resolveSplit(kind);
-        ImageDataset trainSet = Datasets.load(kind, datasetsDir, true).subset(split);
-        if (perClass > 0) {
-            trainSet = trainSet.subset(firstPerClass(trainSet, perClass));
-        }
-        ImageDataset testSet = Datasets.load(kind, datasetsDir, false).subset(split);
-        ClassEmbeddings embeddings = embeddingsFile == null
-                ? ClassEmbeddings.seeded(kind.numClasses(), 0)
-                : ClassEmbeddings.load(embeddingsFile, kind.numClasses());
-
-        ModelSpec spec = ModelSpec.parse(model).withInput(kind.channels(), kind.height(), kind.width());
-        TrainConfig cfg = TrainConfig.of(epochs, batch, lr, seed);
-        ComputationGraph graph = ModelZoo.build(spec, seed,
-                CosineHeadLoss.forTask(embeddings, split.classes(), cfg.logitScale()));
-
-        ImageBatches trainBatches = ImageBatches.builder(trainSet).classes(split).batchSize(batch)
-                .augmentation(kind.trainAugmentation()).shuffle(true).seed(seed)
-                .labelMode(ImageBatches.LabelMode.TASK_LOCAL).build();
-        ImageBatches testBatches = ImageBatches.builder(testSet).classes(split).batchSize(256)
-                .labelMode(ImageBatches.LabelMode.TASK_LOCAL).build();
-
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("dataset", kind.id());
-        meta.put("split", split.toString());
-        meta.put("seed", Long.toString(seed));
-        meta.put("embeddings", embeddings.id());
-        meta.put("perClass", Integer.toString(perClass));
+        ClassEmbeddings embeddings = org.mudsc4j.sweep.PairData.embeddings(kind, embeddingsFile);
+        ModelSpec spec = TaskModelTraining.inputShaped(ModelSpec.parse(model), kind);
         Path zip = out != null ? out : Path.of("results", "checkpoints", kind.id(), spec.compact(),
                 split.dirName(), "seed" + seed + ".zip");
-        LOG.info("Training {} on {} classes {} ({} images, {} epochs) -> {}",
-                spec.compact(), kind.id(), split, trainSet.size(), epochs, zip);
-
-        TrainResult result = new Trainer().train(graph, cfg,
-                new TrainingData(trainSet.size(), trainBatches::epoch),
-                g -> TaskEvaluation.taskAccuracy(g, testBatches.epoch(0), embeddings, split.classes()),
-                zip, new RunIdentity(spec.compact(), meta), overwrite);
+        TrainResult result = TaskModelTraining.run(new TaskModelTraining.Request(kind, datasetsDir, spec, split,
+                TrainConfig.of(epochs, batch, lr, seed), perClass, embeddings, zip, overwrite));
         var history = result.info().history();
         Double acc = history.isEmpty() ? null : history.get(history.size() - 1).taskAccuracy();
         LOG.info("Finished: task test accuracy {}%, checkpoint {}",
@@ -122,19 +82,5 @@ public final class TrainCommand implements Callable<Integer> {
             case "B": return pair.second();
             default: throw new IllegalArgumentException("--side must be A or B, got " + side);
         }
-    }
-
-    /** Indices of the first {@code n} images of every class (dataset order, so deterministic). */
-    static int[] firstPerClass(ImageDataset ds, int n) {
-        int[] seen = new int[ds.numClasses()];
-        int[] keep = new int[ds.size()];
-        int k = 0;
-        for (int i = 0; i < ds.size(); i++) {
-            int y = ds.label(i);
-            if (seen[y]++ < n) {
-                keep[k++] = i;
-            }
-        }
-        return java.util.Arrays.copyOf(keep, k);
     }
 }

@@ -62,6 +62,20 @@ public final class ImageDataset {
         this.labels = labels;
     }
 
+    /**
+     * The same images under new labels (e.g. a binary task over the original classes); pixels are shared, not copied.
+     *
+     * @param newLabels one label per image, indexing {@code newClassNames}
+     */
+    public ImageDataset relabeled(String newName, List<String> newClassNames, int[] newLabels) {
+        if (newLabels.length != labels.length) {
+            throw new IllegalArgumentException(newName + ": " + newLabels.length + " labels for " + labels.length
+                    + " images");
+        }
+        return new ImageDataset(newName, channels, height, width, newClassNames, normalization, pixels,
+                newLabels.clone(), true);
+    }
+
     public String name() {
         return name;
     }

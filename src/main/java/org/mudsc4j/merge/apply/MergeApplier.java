@@ -22,26 +22,68 @@ public final class MergeApplier {
     public static ModelParams merge(UnitGroups groups, List<ModelParams> models, MatchState state) {
         int numModels = models.size();
         Map<String, ParamTensor> out = new LinkedHashMap<>();
-        for (String key : groups.groupedParams()) {
+        List<ModelParams> transformed = new java.util.ArrayList<>();
+        for (int i = 0; i < numModels; i++) {
+            transformed.add(transform(groups, models.get(i), state, i));
+        }
+        for (String key : transformed.get(0).tensors().keySet()) {
             ParamTensor sum = null;
-            for (int i = 0; i < numModels; i++) {
-                ParamTensor t = models.get(i).get(key);
-                for (UnitGroups.Membership m : groups.membershipsOf(key)) {
-                    ParamAxis a = m.axis();
-                    int g = m.group().id();
-                    t = t.mapAxis(a.axis(), a.offset(),
-                            a.side() == ParamAxis.Side.OUTPUT ? state.mergeMap(g, i) : state.unmergeMap(g, i));
-                }
-                sum = sum == null ? t : sum.plus(t);
+            for (ModelParams t : transformed) {
+                sum = sum == null ? t.get(key) : sum.plus(t.get(key));
             }
             out.put(key, sum.times(1.0 / numModels));
         }
-        for (String key : groups.ungroupedParams()) {
-            ParamTensor sum = null;
-            for (ModelParams model : models) {
-                sum = sum == null ? model.get(key) : sum.plus(model.get(key));
+        return new ModelParams(out);
+    }
+
+    /**
+     * Model {@code model}'s parameters with its rows of M applied on output axes and of U on input axes, before the
+     * average (the reference's per-model transformed state, e.g. θ_A' and θ_B' of the loss-landscape figure).
+     * Ungrouped parameters are copied.
+     */
+    public static ModelParams transform(UnitGroups groups, ModelParams params, MatchState state, int model) {
+        Map<String, ParamTensor> out = new LinkedHashMap<>();
+        for (String key : groups.groupedParams()) {
+            ParamTensor t = params.get(key);
+            for (UnitGroups.Membership m : groups.membershipsOf(key)) {
+                ParamAxis a = m.axis();
+                int g = m.group().id();
+                t = t.mapAxis(a.axis(), a.offset(),
+                        a.side() == ParamAxis.Side.OUTPUT ? state.mergeMap(g, model) : state.unmergeMap(g, model));
             }
-            out.put(key, sum.times(1.0 / numModels));
+            out.put(key, t);
+        }
+        for (String key : groups.ungroupedParams()) {
+            out.put(key, params.get(key));
+        }
+        return new ModelParams(out);
+    }
+
+    /**
+     * Reorders model {@code model}'s units by a one-to-one match (alignment), exactly: every axis of every group uses
+     * the 0/1 unmerge rows, so no 2/(2+1e-5) factor enters. Used to bring models into a common frame.
+     *
+     * @throws IllegalArgumentException if a group's match merges units within a model
+     */
+    public static ModelParams permute(UnitGroups groups, ModelParams params, MatchState state, int model) {
+        Map<String, ParamTensor> out = new LinkedHashMap<>();
+        for (String key : groups.groupedParams()) {
+            ParamTensor t = params.get(key);
+            for (UnitGroups.Membership m : groups.membershipsOf(key)) {
+                int g = m.group().id();
+                var match = state.get(g);
+                for (int c = 0; c < match.mergedWidth(); c++) {
+                    if (match.columnSize(c) != match.numModels()) {
+                        throw new IllegalArgumentException("group " + m.group().name()
+                                + " is not a one-to-one alignment; cannot permute by it");
+                    }
+                }
+                t = t.mapAxis(m.axis().axis(), m.axis().offset(), state.unmergeMap(g, model));
+            }
+            out.put(key, t);
+        }
+        for (String key : groups.ungroupedParams()) {
+            out.put(key, params.get(key));
         }
         return new ModelParams(out);
     }

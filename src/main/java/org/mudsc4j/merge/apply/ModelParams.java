@@ -84,6 +84,34 @@ public final class ModelParams {
         return tensors;
     }
 
+    /** All values in key order, concatenated (for vector arithmetic on whole models, e.g. PCA of weights). */
+    public double[] flatten() {
+        int total = tensors.values().stream().mapToInt(t -> t.values().length).sum();
+        double[] out = new double[total];
+        int pos = 0;
+        for (ParamTensor t : tensors.values()) {
+            System.arraycopy(t.values(), 0, out, pos, t.values().length);
+            pos += t.values().length;
+        }
+        return out;
+    }
+
+    /** The same keys and shapes holding {@code flat} (the layout of {@link #flatten()}). */
+    public ModelParams withValues(double[] flat) {
+        Map<String, ParamTensor> out = new LinkedHashMap<>();
+        int pos = 0;
+        for (Map.Entry<String, ParamTensor> e : tensors.entrySet()) {
+            int n = e.getValue().values().length;
+            double[] part = java.util.Arrays.copyOfRange(flat, pos, pos + n);
+            out.put(e.getKey(), new ParamTensor(part, e.getValue().shape()));
+            pos += n;
+        }
+        if (pos != flat.length) {
+            throw new IllegalArgumentException("expected " + pos + " values, got " + flat.length);
+        }
+        return new ModelParams(out);
+    }
+
     private static List<String> allKeys(UnitGroups groups) {
         List<String> keys = new java.util.ArrayList<>(groups.groupedParams());
         keys.addAll(groups.ungroupedParams());

@@ -1,0 +1,153 @@
+package org.mudsc4j.sweep;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.mudsc4j.data.DatasetKind;
+import org.mudsc4j.data.SplitRuns;
+import org.mudsc4j.merge.MergeMethod;
+import org.mudsc4j.zoo.ModelSpec;
+
+/**
+ * One experiment of {@code experiments/*.yaml}: which pairs of task models to train, how, and how to merge and
+ * evaluate them. An optional {@code quick:} block holds overrides for a fast variant ({@code reproduce --quick}).
+ * Unknown keys are errors, so a typo cannot silently fall back to a default.
+ *
+ * @param name         experiment name; results go to {@code results/<name>[-quick]/}
+ * @param description  one line for the report
+ * @param dataset      fashion-mnist | cifar10 | cifar100
+ * @param model        zoo model spec (input shape follows the dataset)
+ * @param pairs        reference split runs (0..4) to train and merge
+ * @param train        training recipe of every task model
+ * @param merge        merge methods and the data used for BN re-estimation and features
+ * @param alpha        the balanced-factor search of the MuDSC variants
+ * @param evalPerClass test images per class for the final evaluation (0 = the whole test set)
+ */
+public record ExperimentDefinition(String name, String description, String dataset, String model, List<Integer> pairs,
+                                   Training train, MergeSettings merge, AlphaSettings alpha, int evalPerClass) {
+
+    /** Training recipe (ALGORITHM §1.1 with a shorter schedule; warm-up follows TrainConfig's rule). */
+    public record Training(int epochs, int batch, double lr, int perClass, long seed) {
+    }
+
+    /**
+     * @param methods  merge method ids in table order
+     * @param batch    batch size of BN re-estimation and the feature pass
+     * @param perClass union training images per class for those passes (0 = all, as the reference)
+     * @param seed     seed of the data passes and of the sweep order
+     */
+    public record MergeSettings(List<String> methods, int batch, int perClass, long seed) {
+    }
+
+    /**
+     * @param search            grid | random (Arbiter candidate generators)
+     * @param min               smallest α
+     * @param max               largest α
+     * @param count             grid points, or random candidates
+     * @param selectionPerClass training images per class (test transform) on which α is chosen by Joint accuracy
+     * @param seed              seed of the random search
+     */
+    public record AlphaSettings(String search, double min, double max, int count, int selectionPerClass, long seed) {
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /**
+     * Reads and validates a definition; with {@code quick}, the file's {@code quick:} block is laid over it first.
+     *
+     * @throws IllegalArgumentException naming the file and the offending field
+     */
+    public static ExperimentDefinition load(Path file, boolean quick) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("experiment file " + file + " does not exist");
+        }
+        JsonNode root = YAML.readTree(file.toFile());
+        if (!(root instanceof ObjectNode obj)) {
+            throw new IllegalArgumentException(file + ": expected a mapping at the top level");
+        }
+        JsonNode overrides = obj.remove("quick");
+        if (quick) {
+            if (overrides == null) {
+                throw new IllegalArgumentException(file + " has no 'quick:' block, so --quick is not available");
+            }
+            overlay(obj, overrides);
+            obj.put("name", obj.path("name").asText() + "-quick");
+        }
+        ExperimentDefinition d;
+        try {
+            d = YAML.treeToValue(obj, ExperimentDefinition.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage(), e);
+        }
+        d.validate(file);
+        return d;
+    }
+
+    public DatasetKind datasetKind() {
+        return DatasetKind.parse(dataset);
+    }
+
+    public ModelSpec modelSpec() {
+        return ModelSpec.parse(model);
+    }
+
+    public List<MergeMethod> methods() {
+        return merge.methods().stream().map(MergeMethod::parse).toList();
+    }
+
+    private void validate(Path file) {
+        try {
+            require(name != null && name.matches("[A-Za-z0-9._-]+"), "name must be a simple file name");
+            require(dataset != null, "dataset is required");
+            DatasetKind.parse(dataset);
+            require(model != null, "model is required");
+            ModelSpec.parse(model);
+            require(pairs != null && !pairs.isEmpty(), "pairs must list at least one split run");
+            for (int p : pairs) {
+                require(p >= 0 && p < SplitRuns.REFERENCE_RUNS, "pairs: run " + p + " outside 0.."
+                        + (SplitRuns.REFERENCE_RUNS - 1));
+            }
+            require(train != null && train.epochs() >= 1 && train.batch() >= 1 && train.lr() > 0
+                    && train.perClass() >= 0, "train needs epochs >= 1, batch >= 1, lr > 0, perClass >= 0");
+            require(merge != null && merge.methods() != null && !merge.methods().isEmpty() && merge.batch() >= 1
+                    && merge.perClass() >= 0, "merge needs methods, batch >= 1, perClass >= 0");
+            methods();
+            require(alpha != null, "alpha is required");
+            require(alpha.search().equals("grid") || alpha.search().equals("random"), "alpha.search must be grid or random");
+            require(alpha.min() >= 0 && alpha.max() <= 1 && alpha.min() <= alpha.max(), "alpha needs 0 <= min <= max <= 1");
+            require(alpha.count() >= 1 && alpha.selectionPerClass() >= 1, "alpha needs count >= 1, selectionPerClass >= 1");
+            require(evalPerClass >= 0, "evalPerClass must be >= 0");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Recursively replaces fields of {@code base} by those of {@code over}. */
+    private static void overlay(ObjectNode base, JsonNode over) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = over.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode current = base.get(e.getKey());
+            if (current instanceof ObjectNode c && e.getValue().isObject()) {
+                overlay(c, e.getValue());
+            } else {
+                base.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+}
