@@ -86,8 +86,11 @@ public record ExperimentDefinition(String name, String description, String datas
         ExperimentDefinition d;
         try {
             d = YAML.treeToValue(obj, ExperimentDefinition.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage(), e);
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining("."));
+            throw new IllegalArgumentException(file + ": " + (where.isEmpty() ? "" : "at " + where + ": ")
+                    + e.getOriginalMessage(), e);
         }
         d.validate(file);
         return d;

@@ -53,6 +53,8 @@ public record ParamAxis(String vertex, String param, int axis, int offset, Side 
         PLAIN(true),
         /** BatchNorm running mean: transformed as stored, excluded from weight vectors. */
         RUNNING_MEAN(false),
+        /** BatchNorm running variance stored as such ({@code useLogStd = false}): linear, excluded from weight vectors. */
+        RUNNING_VARIANCE(false),
         /**
          * BatchNorm running std stored by DL4J as {@code log10(sqrt(var + eps))}: converted to the variance before the
          * linear transform and back afterwards, excluded from weight vectors.

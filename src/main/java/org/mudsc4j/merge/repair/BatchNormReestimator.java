@@ -1,0 +1,125 @@
+package org.mudsc4j.merge.repair;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.mudsc4j.util.Progress;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-estimates the running statistics of every BatchNormalization layer the way the reference's
+ * {@code reset_bn_stats} does (ALGORITHM §3.2): one pass over the data in <b>train mode</b> (so deeper layers see
+ * batch-normalised activations), per layer the per-batch channel mean and <b>unbiased</b> variance of its input,
+ * averaged over batches with equal weight (PyTorch's cumulative mode), written as the running mean and variance.
+ *
+ * <p>DL4J stores the running variance as {@code log10(sqrt(var + eps))} ({@code useLogStd}); the conversion lives
+ * here and in {@code ModelParams}. GroupNorm/LayerNorm models have no BatchNorm and are left as they are.
+ */
+public final class BatchNormReestimator {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchNormReestimator.class);
+
+    private BatchNormReestimator() {
+    }
+
+    /** @return the number of BatchNorm layers re-estimated (0: nothing to do, the data is not read) */
+    public static int reestimate(ComputationGraph graph, DataSetIterator batches) {
+        List<String> bnVertices = new ArrayList<>();
+        for (GraphVertex v : graph.getVertices()) {
+            if (v.hasLayer() && v.getLayer().conf().getLayer() instanceof BatchNormalization) {
+                bnVertices.add(v.getVertexName());
+            }
+        }
+        if (bnVertices.isEmpty()) {
+            LOG.debug("no BatchNorm layer: nothing to re-estimate");
+            return 0;
+        }
+        Map<String, List<String>> inputs = graph.getConfiguration().getVertexInputs();
+        String networkInput = graph.getConfiguration().getNetworkInputs().get(0);
+        int n = bnVertices.size();
+        double[][] meanSum = new double[n][];
+        double[][] varSum = new double[n][];
+        int count = 0;
+        try (ProgressBar bar = Progress.start("BN re-estimation", -1, "batch", LOG)) {
+            while (batches.hasNext()) {
+                INDArray x = batches.next().getFeatures();
+                Map<String, INDArray> acts = graph.feedForward(x, true);
+                for (int k = 0; k < n; k++) {
+                    String in = inputs.get(bnVertices.get(k)).get(0);
+                    INDArray a = in.equals(networkInput) ? x : acts.get(in);
+                    double[][] mv = channelMeanAndUnbiasedVariance(a);
+                    if (meanSum[k] == null) {
+                        meanSum[k] = new double[mv[0].length];
+                        varSum[k] = new double[mv[0].length];
+                    }
+                    for (int c = 0; c < mv[0].length; c++) {
+                        meanSum[k][c] += mv[0][c];
+                        varSum[k][c] += mv[1][c];
+                    }
+                }
+                count++;
+                bar.step();
+            }
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("BN re-estimation got no data");
+        }
+        for (int k = 0; k < n; k++) {
+            String name = bnVertices.get(k);
+            BatchNormalization conf = (BatchNormalization) graph.getVertex(name).getLayer().conf().getLayer();
+            double eps = conf.getEps();
+            int channels = meanSum[k].length;
+            double[] mean = new double[channels];
+            double[] logStd = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                mean[c] = meanSum[k][c] / count;
+                logStd[c] = Math.log10(Math.sqrt(varSum[k][c] / count + eps));
+            }
+            write(graph, name + "_mean", mean);
+            if (conf.isUseLogStd()) {
+                write(graph, name + "_log10stdev", logStd);
+            } else {
+                double[] var = new double[channels];
+                for (int c = 0; c < channels; c++) {
+                    var[c] = varSum[k][c] / count;
+                }
+                write(graph, name + "_var", var);
+            }
+        }
+        LOG.info("re-estimated {} BatchNorm layers over {} batches", n, count);
+        return n;
+    }
+
+    /**
+     * Per-channel mean and unbiased variance (divisor count − 1) of an activation whose axis 1 is the channel
+     * axis, over every other axis.
+     */
+    static double[][] channelMeanAndUnbiasedVariance(INDArray a) {
+        int rank = a.rank();
+        int[] reduce = new int[rank - 1];
+        reduce[0] = 0;
+        for (int d = 2; d < rank; d++) {
+            reduce[d - 1] = d;
+        }
+        INDArray ad = a.castTo(DataType.DOUBLE);
+        double[] mean = ad.mean(reduce).toDoubleVector();
+        double[] var = ad.var(true, reduce).toDoubleVector();
+        return new double[][] {mean, var};
+    }
+
+    private static void write(ComputationGraph graph, String key, double[] values) {
+        INDArray current = graph.getParam(key);
+        if (current == null) {
+            throw new IllegalStateException("BatchNorm parameter " + key + " not found");
+        }
+        graph.setParam(key, Nd4j.createFromArray(values).castTo(current.dataType()).reshape(current.shape()));
+    }
+}
