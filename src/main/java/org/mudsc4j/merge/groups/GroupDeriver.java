@@ -93,6 +93,7 @@ public final class GroupDeriver {
         final List<ParamAxis> inputs = new ArrayList<>();
         final List<String[]> consumerInputs = new ArrayList<>(); // {consumer, the vertex it reads}
         FeatureHook fixedHook;
+        String blockTie;
 
         Space(int width, String producer, int producerTopo, int offset) {
             this.width = width;
@@ -234,6 +235,7 @@ public final class GroupDeriver {
             Space qkSpace = spaces.get(qk);
             qkSpace.groups = attn.getHeads();
             qkSpace.groupSource = next.get(0);
+            qkSpace.blockTie = next.get(0);
             for (int off : new int[] {0, d}) {
                 qkSpace.outputs.add(new ParamAxis(v, "W", 1, off, Side.OUTPUT, ParamKind.PLAIN));
                 qkSpace.outputs.add(new ParamAxis(v, "b", 0, off, Side.OUTPUT, ParamKind.PLAIN));
@@ -244,6 +246,7 @@ public final class GroupDeriver {
             Space vSpace = spaces.get(vs);
             vSpace.groups = attn.getHeads();
             vSpace.groupSource = next.get(0);
+            vSpace.blockTie = next.get(0);
             vSpace.outputs.add(new ParamAxis(v, "W", 1, 2 * d, Side.OUTPUT, ParamKind.PLAIN));
             vSpace.outputs.add(new ParamAxis(v, "b", 0, 2 * d, Side.OUTPUT, ParamKind.PLAIN));
             spaceOf.put(v, FIXED);
@@ -401,7 +404,7 @@ public final class GroupDeriver {
             FeatureHook hook = sp.fixedHook != null ? sp.fixedHook : hookOf(sp);
             String name = (sp.residual ? "residual:" : "") + sp.producer;
             UnitGroup g = new UnitGroup(groups.size(), name, sp.width, sp.groups, sortedByTopo(sp.outputs),
-                    sortedByTopo(sp.inputs), hook);
+                    sortedByTopo(sp.inputs), hook, sp.blockTie);
             groups.add(g);
             g.entries().forEach(a -> grouped.add(a.key()));
         }
@@ -416,7 +419,7 @@ public final class GroupDeriver {
 
     /**
      * Registration position of a group: the topological index of its first producer that is not a parallel branch.
-     * A shortcut/downsample conv reads the same tensor as the block's first conv, which precedes it; ranking a
+     * A shortcut/downsample conv reads the same tensor as the block's first conv; ranking a
      * residual stream by its main-path producer places it after its first block's inner groups, as the reference
      * registers them (ALGORITHM §9.1–9.2).
      */
@@ -433,7 +436,7 @@ public final class GroupDeriver {
                 Layer l = layerOf(other);
                 boolean weight = l instanceof ConvolutionLayer && !(l instanceof SubsamplingLayer)
                         || l instanceof DenseLayer || l instanceof TimeDistributed;
-                parallel |= weight && !other.equals(producer) && topoIndex.get(other) < topoIndex.get(producer);
+                parallel |= weight && !other.equals(producer);
             }
             if (!parallel) {
                 best = Math.min(best, topoIndex.get(producer));

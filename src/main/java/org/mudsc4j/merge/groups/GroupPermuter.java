@@ -14,14 +14,17 @@ public final class GroupPermuter {
 
     /**
      * One random permutation per group that respects its structure: the g contiguous blocks (GroupNorm groups,
-     * attention heads) are permuted as wholes and the units inside every block are shuffled.
+     * attention heads) are permuted as wholes and the units inside every block are shuffled. Groups with the same
+     * block tie (q/k and v of one attention layer) share one block order.
      */
     public static int[][] randomPermutations(UnitGroups groups, Random random) {
         int[][] out = new int[groups.size()][];
+        java.util.Map<String, int[]> tiedOrders = new java.util.HashMap<>();
         for (UnitGroup g : groups.groups()) {
             int blocks = g.groups();
             int size = g.width() / blocks;
-            int[] blockOrder = shuffled(blocks, random);
+            int[] blockOrder = g.blockTie() == null ? shuffled(blocks, random)
+                    : tiedOrders.computeIfAbsent(g.blockTie(), k -> shuffled(blocks, random));
             int[] perm = new int[g.width()];
             for (int b = 0; b < blocks; b++) {
                 int[] inner = shuffled(size, random);

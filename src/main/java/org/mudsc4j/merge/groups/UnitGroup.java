@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param outputs  output-side entries in registration order
  * @param inputs   input-side entries in registration order
  * @param hook     where the activation features of these units are read
+ * @param blockTie null, or a name shared by groups whose structural blocks must stay in one common order for the
+ *                 network to keep its function: the q/k and v groups of one attention layer (head j of q/k must meet
+ *                 head j of v). Matching still pairs them independently, as the reference does (ALGORITHM §8.3).
  */
 public record UnitGroup(int id, String name, int width, int groups, List<ParamAxis> outputs, List<ParamAxis> inputs,
-                        FeatureHook hook) {
+                        FeatureHook hook, String blockTie) {
 
     public UnitGroup {
         Objects.requireNonNull(name, "name");
@@ -32,6 +35,12 @@ public record UnitGroup(int id, String name, int width, int groups, List<ParamAx
         if (outputs.isEmpty()) {
             throw new IllegalArgumentException("group " + name + " has no output-side parameter");
         }
+    }
+
+    /** A group without block tie. */
+    public UnitGroup(int id, String name, int width, int groups, List<ParamAxis> outputs, List<ParamAxis> inputs,
+                     FeatureHook hook) {
+        this(id, name, width, groups, outputs, inputs, hook, null);
     }
 
     /** Whether matching must respect structural groups (group alignment / group zip, ALGORITHM §8). */
