@@ -65,7 +65,7 @@ public final class LandscapeCommand implements Callable<Integer> {
                 .append(" --epochs ").append(epochs).append(" --grid ").append(grid).append(" --alpha ").append(alpha)
                 .append("`\n\n- Machine: ").append(Machine.describe()).append("\n- Software: ")
                 .append(Dl4jRuntime.software()).append("\n- Took ").append(took.toMinutes()).append(" min ")
-                .append(took.toSecondsPart()).append(" s (including training)\n");
+                .append(took.toSecondsPart()).append(" s (training included unless the two MLP checkpoints already existed)\n");
         md.append(String.format(Locale.ROOT, "- PCA plane: PC1 %.1f%%, PC2 %.1f%% of the variance of the fitted points%n",
                 100 * r.explained()[0], 100 * r.explained()[1]));
         md.append("\nTask A = footwear vs rest, task B = upper-body garment vs rest. Test loss (cross-entropy of 100·cos)"

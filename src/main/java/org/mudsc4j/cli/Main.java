@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Command-line entry point: {@code mudsc <command> [options]}; {@code mudsc <command> --help} for each. */
 @Command(name = "mudsc", mixinStandardHelpOptions = true, version = "mudsc4j 0.1.0",
         description = "Training-free merging of independently trained networks (MuDSC) on Deeplearning4j.",
-        subcommands = {ReproduceCommand.class, TrainCommand.class, MergeCommand.class, SweepCommand.class, EvalCommand.class, LandscapeCommand.class, FetchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ReproduceCommand.class, TrainCommand.class, MergeCommand.class, SweepCommand.class, EvalCommand.class, LandscapeCommand.class, BenchCommand.class, ExportCommand.class, ImportCommand.class, FetchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -61,7 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path zip = out != null ? out : Path.of("results", "checkpoints", kind.id(), spec.compact(),
                 split.dirName(), "seed" + seed + ".zip");
         TrainResult result = TaskModelTraining.run(new TaskModelTraining.Request(kind, datasetsDir, spec, split,
-                TrainConfig.of(epochs, batch, lr, seed), perClass, embeddings, zip, overwrite));
+                TrainConfig.of(epochs, batch, lr, seed), perClass, embeddings, zip, overwrite, 0));
         var history = result.info().history();
         Double acc = history.isEmpty() ? null : history.get(history.size() - 1).taskAccuracy();
         LOG.info("Finished: task test accuracy {}%, checkpoint {}",

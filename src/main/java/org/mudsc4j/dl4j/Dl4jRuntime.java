@@ -42,8 +42,18 @@ public final class Dl4jRuntime {
 
     /** Library versions and backend, recorded in every sidecar (provenance). */
     public static String software() {
-        Package dl4j = org.deeplearning4j.nn.graph.ComputationGraph.class.getPackage();
-        String version = dl4j == null ? null : dl4j.getImplementationVersion();
+        String version = null;
+        // The DL4J jars carry no Implementation-Version; their Maven metadata does.
+        try (java.io.InputStream in = org.deeplearning4j.nn.graph.ComputationGraph.class.getClassLoader()
+                .getResourceAsStream("META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                version = p.getProperty("version");
+            }
+        } catch (java.io.IOException e) {
+            // leave the version unknown
+        }
         return "mudsc4j; deeplearning4j " + (version == null ? "(version unknown)" : version) + "; backend "
                 + backendName();
     }

@@ -120,7 +120,7 @@ public final class LandscapePlot {
         }
         g.drawString(String.format(Locale.ROOT, "PC1 (%.0f%% var.)", 100 * r.explained()[0]), x0 + PANEL / 2 - 40,
                 y0 + PANEL + 32);
-        g.drawString(String.format(Locale.ROOT, "PC2 (%.0f%%)", 100 * r.explained()[1]), x0 - 52, y0 - 2);
+        g.drawString(String.format(Locale.ROOT, "PC2 (%.0f%%)", 100 * r.explained()[1]), x0 - 52, y0 - 26);
         g.drawString(String.format(Locale.ROOT, "bands %.3f .. %.3f (clipped)", min, top), x0 + PANEL - 170,
                 y0 + PANEL - 6);
 

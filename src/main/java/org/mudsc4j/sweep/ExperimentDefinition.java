@@ -34,8 +34,15 @@ import org.mudsc4j.zoo.ModelSpec;
 public record ExperimentDefinition(String name, String description, String dataset, String model, List<Integer> pairs,
                                    Training train, MergeSettings merge, AlphaSettings alpha, int evalPerClass) {
 
-    /** Training recipe (ALGORITHM §1.1 with a shorter schedule; warm-up follows TrainConfig's rule). */
-    public record Training(int epochs, int batch, double lr, int perClass, long seed) {
+    /**
+     * Training recipe (ALGORITHM §1.1 with a shorter schedule; warm-up follows TrainConfig's rule).
+     *
+     * @param monitorPerClass test images per class for the accuracy logged after every epoch (absent or 0 = all)
+     */
+    public record Training(int epochs, int batch, double lr, int perClass, long seed, Integer monitorPerClass) {
+        public int monitorImagesPerClass() {
+            return monitorPerClass == null ? 0 : monitorPerClass;
+        }
     }
 
     /**

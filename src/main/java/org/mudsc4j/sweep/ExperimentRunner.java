@@ -67,7 +67,7 @@ public final class ExperimentRunner {
                             "seed" + t.seed() + "-e" + t.epochs() + "-n" + t.perClass() + ".zip"));
                     models.add(TaskModelTraining.run(new TaskModelTraining.Request(kind, settings.datasetsDir(), spec,
                             task, TrainConfig.of(t.epochs(), t.batch(), t.lr(), t.seed()), t.perClass(), embeddings,
-                            zip, settings.retrain())).graph());
+                            zip, settings.retrain(), t.monitorImagesPerClass())).graph());
                     bar.step();
                 }
                 results.add(mergePair(def, run, pair, models, embeddings, bar));

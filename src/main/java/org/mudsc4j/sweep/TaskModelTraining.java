@@ -14,6 +14,7 @@ import org.mudsc4j.data.ImageDataset;
 import org.mudsc4j.eval.TaskEvaluation;
 import org.mudsc4j.train.ClassEmbeddings;
 import org.mudsc4j.train.CosineHeadLoss;
+import org.mudsc4j.train.EpochEvaluator;
 import org.mudsc4j.train.RunIdentity;
 import org.mudsc4j.train.TrainConfig;
 import org.mudsc4j.train.TrainResult;
@@ -44,10 +45,12 @@ public final class TaskModelTraining {
      * @param perClass    keep only the first N training images of each class (0 = all)
      * @param embeddings  the frozen class embeddings shared by all tasks
      * @param checkpoint  checkpoint zip; a finished one with the same identity is reused, an unfinished one resumed
-     * @param overwrite   retrain even if a finished checkpoint exists
+     * @param overwrite   retrain from scratch even if a checkpoint exists
+     * @param monitorPerClass test images per class for the per-epoch accuracy (0 = the task's whole test set)
      */
     public record Request(DatasetKind kind, Path datasetsDir, ModelSpec spec, ClassSplit split, TrainConfig config,
-                          int perClass, ClassEmbeddings embeddings, Path checkpoint, boolean overwrite) {
+                          int perClass, ClassEmbeddings embeddings, Path checkpoint, boolean overwrite,
+                          int monitorPerClass) {
     }
 
     public static TrainResult run(Request r) throws IOException {
@@ -56,6 +59,9 @@ public final class TaskModelTraining {
             trainSet = trainSet.subset(firstPerClass(trainSet, r.perClass()));
         }
         ImageDataset testSet = Datasets.load(r.kind(), r.datasetsDir(), false).subset(r.split());
+        if (r.monitorPerClass() > 0) {
+            testSet = testSet.subset(firstPerClass(testSet, r.monitorPerClass()));
+        }
         ModelSpec spec = inputShaped(r.spec(), r.kind());
         TrainConfig cfg = r.config();
         ComputationGraph graph = ModelZoo.build(spec, cfg.seed(),
@@ -67,9 +73,12 @@ public final class TaskModelTraining {
                 .labelMode(ImageBatches.LabelMode.TASK_LOCAL).build();
         LOG.info("Training {} on {} classes {} ({} images, {} epochs) -> {}", spec.compact(), r.kind().id(),
                 r.split(), trainSet.size(), cfg.epochs(), r.checkpoint());
-        return new Trainer().train(graph, cfg, new TrainingData(trainSet.size(), trainBatches::epoch),
-                g -> TaskEvaluation.taskAccuracy(g, testBatches.epoch(0), r.embeddings(), r.split().classes()),
-                r.checkpoint(), identity(r, spec), r.overwrite());
+        TrainingData data = new TrainingData(trainSet.size(), trainBatches::epoch);
+        EpochEvaluator evaluator = g -> TaskEvaluation.taskAccuracy(g, testBatches.epoch(0), r.embeddings(),
+                r.split().classes());
+        return r.overwrite()
+                ? new Trainer().train(graph, cfg, data, evaluator, r.checkpoint(), identity(r, spec), true)
+                : new Trainer().trainOrReuse(graph, cfg, data, evaluator, r.checkpoint(), identity(r, spec));
     }
 
     /** The run identity recorded in the sidecar; merge and reproduce read dataset, split and embeddings from it. */

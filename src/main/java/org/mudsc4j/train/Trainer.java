@@ -104,6 +104,30 @@ public final class Trainer {
         return new TrainResult(net, info);
     }
 
+    /**
+     * Like {@link #train} without overwrite, but a finished checkpoint of the same run is loaded and returned instead
+     * of refused: what experiments want when they are re-run (finished models are reused, interrupted ones resumed).
+     *
+     * @throws CheckpointConflictException if the checkpoint belongs to a different run or recipe
+     */
+    public TrainResult trainOrReuse(ComputationGraph graph, TrainConfig cfg, TrainingData data,
+                                    EpochEvaluator evaluator, Path checkpoint, RunIdentity run) throws IOException {
+        if (Checkpoint.exists(checkpoint)) {
+            CheckpointInfo info = Checkpoint.readInfo(checkpoint);
+            if (info.finished()) {
+                List<String> diff = info.incompatibilities(run, cfg, data.examplesPerEpoch());
+                if (!diff.isEmpty()) {
+                    throw new CheckpointConflictException("Checkpoint " + checkpoint + " was made for a different"
+                            + " run: " + String.join("; ", diff));
+                }
+                LOG.info("Reusing finished checkpoint {}", checkpoint);
+                Checkpoint.Loaded loaded = Checkpoint.load(checkpoint);
+                return new TrainResult(loaded.graph(), loaded.info());
+            }
+        }
+        return train(graph, cfg, data, evaluator, checkpoint, run, false);
+    }
+
     /** The checkpoint to resume, null to start fresh; throws when the checkpoint must not be touched. */
     private static Checkpoint.Loaded resumable(Path checkpoint, TrainConfig cfg, TrainingData data, RunIdentity run)
             throws CheckpointException {

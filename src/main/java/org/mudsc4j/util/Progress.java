@@ -34,7 +34,14 @@ public final class Progress {
                 .setSpeedUnit(ChronoUnit.SECONDS)
                 .setStyle(ProgressBarStyle.ASCII);
         if (System.console() == null) {
-            builder.setConsumer(new DelegatingProgressBarConsumer(log::info, 100))
+            // The bar re-emits its final state when closed; drop consecutive duplicates so each line logs once.
+            String[] last = {null};
+            builder.setConsumer(new DelegatingProgressBarConsumer(line -> {
+                        if (!line.equals(last[0])) {
+                            last[0] = line;
+                            log.info(line);
+                        }
+                    }, 100))
                     .setUpdateIntervalMillis((int) Duration.ofSeconds(10).toMillis())
                     .continuousUpdate();
         } else {

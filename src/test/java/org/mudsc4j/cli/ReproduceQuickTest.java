@@ -45,8 +45,17 @@ class ReproduceQuickTest {
         String md = Files.readString(out.resolve("table.md"));
         assertTrue(md.contains("| MuDSC_zip |") && md.contains("| ZipIt! |") && md.contains("Command: `"), md);
 
-        // Second run: checkpoints are reused, results are not silently replaced.
+        // Second run: results are not silently replaced; with --overwrite the finished checkpoints are reused.
         assertNotEquals(0, Main.commandLine().execute(args));
-        assertTrue(Files.exists(checkpoints));
+        List<Path> zips;
+        try (var s = Files.walk(checkpoints)) {
+            zips = s.filter(p -> p.toString().endsWith(".zip")).toList();
+        }
+        assertEquals(2, zips.size());
+        var before = Files.getLastModifiedTime(zips.get(0));
+        String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+        again[args.length] = "--overwrite";
+        assertEquals(0, Main.commandLine().execute(again));
+        assertEquals(before, Files.getLastModifiedTime(zips.get(0)), "finished task models are reused");
     }
 }

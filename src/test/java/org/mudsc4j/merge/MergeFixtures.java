@@ -1,7 +1,6 @@
 package org.mudsc4j.merge;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -16,7 +15,6 @@ import org.mudsc4j.merge.groups.FeatureHook;
 import org.mudsc4j.merge.groups.ParamAxis;
 import org.mudsc4j.merge.groups.UnitGroup;
 import org.mudsc4j.merge.groups.UnitGroups;
-import org.mudsc4j.merge.similarity.CorrelationAccumulator;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -71,34 +69,12 @@ public final class MergeFixtures {
 
     /** A random permutation of 0..n−1. */
     public static int[] randomPermutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return org.mudsc4j.merge.groups.GroupPermuter.shuffled(n, random);
     }
 
     /** A copy of {@code graph} with the units of group g reordered by {@code perms[g]} on every axis of the group. */
     public static ComputationGraph permute(ComputationGraph graph, UnitGroups groups, int[][] perms) {
-        org.mudsc4j.merge.apply.ModelParams p = org.mudsc4j.merge.apply.ModelParams.read(graph, groups, "model");
-        Map<String, org.mudsc4j.merge.groups.ParamTensor> out = new java.util.LinkedHashMap<>(p.tensors());
-        for (String key : groups.groupedParams()) {
-            org.mudsc4j.merge.groups.ParamTensor t = out.get(key);
-            for (UnitGroups.Membership m : groups.membershipsOf(key)) {
-                t = t.mapAxis(m.axis().axis(), m.axis().offset(),
-                        org.mudsc4j.merge.groups.AxisMap.permutation(perms[m.group().id()]));
-            }
-            out.put(key, t);
-        }
-        ComputationGraph copy = graph.clone();
-        new org.mudsc4j.merge.apply.ModelParams(out).writeInto(copy, groups);
-        return copy;
+        return org.mudsc4j.merge.groups.GroupPermuter.permute(graph, groups, perms);
     }
 
     /** Standard-normal inputs. */
@@ -107,25 +83,12 @@ public final class MergeFixtures {
         return Nd4j.randn(DataType.DOUBLE, rows, cols);
     }
 
-    /** Activation correlation per group from one batch of inputs (the two-model feature pass, in miniature). */
+    /** Activation correlation per group from one batch of inputs (the feature pass on a single batch). */
     public static Map<Integer, double[]> activationCorrelations(List<ComputationGraph> models, UnitGroups groups,
                                                                 INDArray x) {
-        Map<Integer, double[]> out = new HashMap<>();
-        List<Map<String, INDArray>> acts = new ArrayList<>();
-        for (ComputationGraph m : models) {
-            acts.add(m.feedForward(x, false));
-        }
-        for (UnitGroup g : groups.groups()) {
-            CorrelationAccumulator acc = new CorrelationAccumulator(models.size(), g.width());
-            double[][] feats = new double[models.size()][];
-            for (int i = 0; i < models.size(); i++) {
-                INDArray a = acts.get(i).get(g.hook().vertex()); // [B, n]
-                feats[i] = a.transpose().dup('c').data().asDouble();
-            }
-            acc.accumulate(feats, (int) x.size(0), (int) x.size(0));
-            out.put(g.id(), acc.correlation());
-        }
-        return out;
+        var batch = new org.nd4j.linalg.dataset.DataSet(x, Nd4j.zeros(x.dataType(), x.size(0), 1));
+        return org.mudsc4j.merge.features.FeatureCollector.collect(models, groups,
+                new org.deeplearning4j.datasets.iterator.ExistingDataSetIterator(List.of(batch))).asMap();
     }
 
     /** Maximum absolute difference relative to the largest absolute entry of {@code expected}. */

@@ -45,7 +45,7 @@ class ExperimentDefinitionTest {
     void typosAndBadValuesNameTheFileAndField(@TempDir Path dir) throws IOException {
         String good = Files.readString(Path.of("experiments/fashion-mnist-resnet20.yaml"));
         Path typo = dir.resolve("typo.yaml");
-        Files.writeString(typo, good.replace("epochs: 4", "epoch: 4"));
+        Files.writeString(typo, good.replaceFirst("epochs:", "epoch:"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ExperimentDefinition.load(typo, false));
         assertTrue(e.getMessage().contains("typo.yaml") && e.getMessage().contains("epoch"), e.getMessage());

@@ -212,9 +212,9 @@ public final class LossLandscape {
         meta.put("embeddings", emb.id());
         String arch = "landscape-mlp-h" + s.hidden() + "-d" + s.embedDim();
         Path zip = s.checkpointDir().resolve(arch).resolve(name + "-seed" + seed + "-e" + s.epochs() + ".zip");
-        return new Trainer().train(g, cfg, new TrainingData(train.size(), trainBatches::epoch),
+        return new Trainer().trainOrReuse(g, cfg, new TrainingData(train.size(), trainBatches::epoch),
                 net -> TaskEvaluation.taskAccuracy(net, testBatches.epoch(0), emb, task.classes()), zip,
-                new RunIdentity(arch, meta), false).graph();
+                new RunIdentity(arch, meta)).graph();
     }
 
     /** {@code r·a + (1−r)·b}. */

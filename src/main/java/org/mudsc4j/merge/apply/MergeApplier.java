@@ -3,6 +3,7 @@ package org.mudsc4j.merge.apply;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mudsc4j.merge.groups.AxisMap;
 import org.mudsc4j.merge.groups.ParamAxis;
 import org.mudsc4j.merge.groups.ParamTensor;
 import org.mudsc4j.merge.groups.UnitGroups;
@@ -42,21 +43,8 @@ public final class MergeApplier {
      * Ungrouped parameters are copied.
      */
     public static ModelParams transform(UnitGroups groups, ModelParams params, MatchState state, int model) {
-        Map<String, ParamTensor> out = new LinkedHashMap<>();
-        for (String key : groups.groupedParams()) {
-            ParamTensor t = params.get(key);
-            for (UnitGroups.Membership m : groups.membershipsOf(key)) {
-                ParamAxis a = m.axis();
-                int g = m.group().id();
-                t = t.mapAxis(a.axis(), a.offset(),
-                        a.side() == ParamAxis.Side.OUTPUT ? state.mergeMap(g, model) : state.unmergeMap(g, model));
-            }
-            out.put(key, t);
-        }
-        for (String key : groups.ungroupedParams()) {
-            out.put(key, params.get(key));
-        }
-        return new ModelParams(out);
+        return mapGroupedAxes(groups, params, m -> m.axis().side() == ParamAxis.Side.OUTPUT
+                ? state.mergeMap(m.group().id(), model) : state.unmergeMap(m.group().id(), model));
     }
 
     /**
@@ -66,19 +54,26 @@ public final class MergeApplier {
      * @throws IllegalArgumentException if a group's match merges units within a model
      */
     public static ModelParams permute(UnitGroups groups, ModelParams params, MatchState state, int model) {
+        for (var g : groups.groups()) {
+            var match = state.get(g.id());
+            for (int c = 0; c < match.mergedWidth(); c++) {
+                if (match.columnSize(c) != match.numModels()) {
+                    throw new IllegalArgumentException("group " + g.name()
+                            + " is not a one-to-one alignment; cannot permute by it");
+                }
+            }
+        }
+        return mapGroupedAxes(groups, params, m -> state.unmergeMap(m.group().id(), model));
+    }
+
+    /** Applies {@code mapFor(membership)} along every group axis of every grouped parameter; copies the rest. */
+    private static ModelParams mapGroupedAxes(UnitGroups groups, ModelParams params,
+                                              java.util.function.Function<UnitGroups.Membership, AxisMap> mapFor) {
         Map<String, ParamTensor> out = new LinkedHashMap<>();
         for (String key : groups.groupedParams()) {
             ParamTensor t = params.get(key);
             for (UnitGroups.Membership m : groups.membershipsOf(key)) {
-                int g = m.group().id();
-                var match = state.get(g);
-                for (int c = 0; c < match.mergedWidth(); c++) {
-                    if (match.columnSize(c) != match.numModels()) {
-                        throw new IllegalArgumentException("group " + m.group().name()
-                                + " is not a one-to-one alignment; cannot permute by it");
-                    }
-                }
-                t = t.mapAxis(m.axis().axis(), m.axis().offset(), state.unmergeMap(g, model));
+                t = t.mapAxis(m.axis().axis(), m.axis().offset(), mapFor.apply(m));
             }
             out.put(key, t);
         }

@@ -46,7 +46,7 @@ public final class ModelParams {
             }
             if (isLogStd(groups, key)) {
                 double eps = batchNormEps(graph, vertexOf(groups, key));
-                t = t.map(l -> Math.pow(10.0, 2.0 * l) - eps);
+                t = t.map(l -> org.mudsc4j.dl4j.BatchNormStorage.variance(l, eps));
             }
             out.put(key, t);
         }
@@ -64,8 +64,7 @@ public final class ModelParams {
             ParamTensor t = e.getValue();
             if (isLogStd(groups, key)) {
                 double eps = batchNormEps(graph, vertexOf(groups, key));
-                // A merged variance can only be negative through rounding; clamp before the log.
-                t = t.map(var -> Math.log10(Math.sqrt(Math.max(var, 0.0) + eps)));
+                t = t.map(var -> org.mudsc4j.dl4j.BatchNormStorage.log10Std(var, eps));
             }
             INDArray value = t.toINDArray(current.dataType()).reshape(current.shape());
             graph.setParam(key, value);

@@ -55,7 +55,8 @@ public final class GroupPermuter {
         return copy;
     }
 
-    private static int[] shuffled(int n, Random random) {
+    /** A uniformly random permutation of 0..n−1 (Fisher–Yates). */
+    public static int[] shuffled(int n, Random random) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * averaged over batches with equal weight (PyTorch's cumulative mode), written as the running mean and variance.
  *
  * <p>DL4J stores the running variance as {@code log10(sqrt(var + eps))} ({@code useLogStd}); the conversion lives
- * here and in {@code ModelParams}. GroupNorm/LayerNorm models have no BatchNorm and are left as they are.
+ * in {@link org.mudsc4j.dl4j.BatchNormStorage}. GroupNorm/LayerNorm models have no BatchNorm and are left as they are.
  */
 public final class BatchNormReestimator {
     private static final Logger LOG = LoggerFactory.getLogger(BatchNormReestimator.class);
@@ -81,7 +81,7 @@ public final class BatchNormReestimator {
             double[] logStd = new double[channels];
             for (int c = 0; c < channels; c++) {
                 mean[c] = meanSum[k][c] / count;
-                logStd[c] = Math.log10(Math.sqrt(varSum[k][c] / count + eps));
+                logStd[c] = org.mudsc4j.dl4j.BatchNormStorage.log10Std(varSum[k][c] / count, eps);
             }
             write(graph, name + "_mean", mean);
             if (conf.isUseLogStd()) {
