@@ -45,15 +45,18 @@ public final class LandscapeCommand implements Callable<Integer> {
     Path checkpointsDir;
     @Option(names = "--out", defaultValue = "results/landscape", description = "Output folder (default: ${DEFAULT-VALUE})")
     Path out;
-    @Option(names = "--overwrite", description = "Replace existing outputs")
+    @Option(names = "--overwrite", description = "Replace the outputs in --out (default: when they exist, write to"
+            + " <out>-run-<UTC time>/ instead)")
     boolean overwrite;
 
     @Override
     public Integer call() throws Exception {
-        Path png = out.resolve("landscape.png");
-        if (Files.exists(png) && !overwrite) {
-            throw new IllegalArgumentException(png + " already exists; pass --overwrite to replace it");
+        if (Files.exists(out.resolve("landscape.png")) && !overwrite) {
+            // Earlier (e.g. the committed) results stay untouched; this run gets a folder of its own.
+            out = out.resolveSibling(out.getFileName() + "-run-" + java.time.format.DateTimeFormatter
+                    .ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(Instant.now()));
         }
+        Path png = out.resolve("landscape.png");
         Instant start = Instant.now();
         LandscapeResult r = LossLandscape.run(new LossLandscape.Settings(datasetsDir, checkpointsDir, hidden, embedDim,
                 epochs, trainPerClass, featureImages, testImages, grid, alpha));

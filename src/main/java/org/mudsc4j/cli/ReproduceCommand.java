@@ -25,6 +25,8 @@ import picocli.CommandLine.Parameters;
                 + " results/<experiment>/ (table.md, CSVs, plots)."})
 public final class ReproduceCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ReproduceCommand.class);
+    private static final java.time.format.DateTimeFormatter RUN_STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC);
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT", defaultValue = "fashion-mnist-resnet20",
             description = "Experiment name (experiments/<name>.yaml) or file (default: ${DEFAULT-VALUE})")
@@ -40,7 +42,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     Path checkpointsDir;
     @Option(names = "--retrain", description = "Retrain task models even when finished checkpoints exist")
     boolean retrain;
-    @Option(names = "--overwrite", description = "Replace existing results of this experiment")
+    @Option(names = "--overwrite", description = "Replace results/<experiment>/ (default: when it exists, write to"
+            + " results/<experiment>-run-<UTC time>/ instead)")
     boolean overwrite;
 
     @Override
@@ -49,7 +52,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         ExperimentDefinition def = ExperimentDefinition.load(file, quick);
         Path out = resultsDir.resolve(def.name());
         if (Files.exists(out.resolve("table.md")) && !overwrite) {
-            throw new IllegalArgumentException(out.resolve("table.md") + " already exists; pass --overwrite to replace it");
+            // Earlier (e.g. the committed) results stay untouched; this run gets a folder of its own.
+            out = resultsDir.resolve(def.name() + "-run-" + RUN_STAMP.format(Instant.now()));
+            LOG.info("{} holds earlier results; writing this run to {} (--overwrite replaces them instead)",
+                    resultsDir.resolve(def.name()), out);
         }
         Instant start = Instant.now();
         LOG.info("Experiment {} from {} -> {}", def.name(), file, out);
@@ -61,7 +67,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         provenance.add("Software: " + Dl4jRuntime.software());
         provenance.add("Started " + start + ", took " + took.toMinutes() + " min " + took.toSecondsPart() + " s"
                 + " (including training; finished task checkpoints are reused)");
-        String command = "./mudsc reproduce " + experiment + (quick ? " --quick" : "");
+        String command = "./mudsc reproduce " + experiment + (quick ? " --quick" : "") + (overwrite ? " --overwrite" : "");
         ExperimentReport.write(out, def, results, command, provenance, overwrite);
         System.out.print(Files.readString(out.resolve("table.md")));
         LOG.info("Results written to {} in {} min {} s", out, took.toMinutes(), took.toSecondsPart());

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end: {@code reproduce --quick} on the bundled Fashion-MNIST trains a pair, merges it with four methods and
- * writes the report. Checks the table's structure and sanity, and that a second run reuses the checkpoints and
- * refuses to overwrite the results.
+ * writes the report. Checks the table's structure and sanity, that a second run leaves the first results alone,
+ * and that finished checkpoints are reused.
  */
 class ReproduceQuickTest {
 
@@ -45,17 +45,24 @@ class ReproduceQuickTest {
         String md = Files.readString(out.resolve("table.md"));
         assertTrue(md.contains("| MuDSC_zip |") && md.contains("| ZipIt! |") && md.contains("Command: `"), md);
 
-        // Second run: results are not silently replaced; with --overwrite the finished checkpoints are reused.
-        assertNotEquals(0, Main.commandLine().execute(args));
+        // Second run: earlier results stay untouched (the run gets its own folder); finished checkpoints are reused.
+        String firstTable = Files.readString(out.resolve("table.md"));
+        assertEquals(0, Main.commandLine().execute(args));
+        assertEquals(firstTable, Files.readString(out.resolve("table.md")));
+        try (var s = Files.list(results)) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("fashion-mnist-resnet20-quick-run-")));
+        }
         List<Path> zips;
         try (var s = Files.walk(checkpoints)) {
             zips = s.filter(p -> p.toString().endsWith(".zip")).toList();
         }
         assertEquals(2, zips.size());
         var before = Files.getLastModifiedTime(zips.get(0));
+        assertNotEquals(0, Main.commandLine().execute("reproduce", "no-such-experiment"));
         String[] again = java.util.Arrays.copyOf(args, args.length + 1);
         again[args.length] = "--overwrite";
         assertEquals(0, Main.commandLine().execute(again));
         assertEquals(before, Files.getLastModifiedTime(zips.get(0)), "finished task models are reused");
+        assertTrue(Files.readString(out.resolve("table.md")).contains("--overwrite"), "the table names its command");
     }
 }
