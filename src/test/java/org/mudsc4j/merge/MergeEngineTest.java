@@ -64,6 +64,53 @@ class MergeEngineTest {
         assertTrue(err <= 1e-4, method + ": relative error " + err);
     }
 
+    /**
+     * N = 3 with alignment (each model aligned onto the first). Zip is not included: its α decay halves a pair's
+     * similarity to every third unit, so greedy zipping of three exact copies may merge within a model first; that is
+     * the reference's algorithm, and {@link #zipOfThreeModelsKeepsEveryUnitAndTheWidth} checks its structure only.
+     */
+    @ParameterizedTest
+    @EnumSource(value = MergeMethod.class, names = {"ACT_ALIGN", "MUDSC_ALIGN"})
+    void threeModelsMergeIntoTheOriginalWhenTheyArePermutedCopies(MergeMethod method) {
+        ComputationGraph a = MergeFixtures.mlp(6, HIDDEN, 5, 13);
+        ComputationGraph b = MergeFixtures.permute(a, GROUPS, planted(4));
+        ComputationGraph c = MergeFixtures.permute(a, GROUPS, planted(5));
+        INDArray x = MergeFixtures.inputs(400, 6, 5);
+        List<ComputationGraph> models = List.of(a, b, c);
+        Map<Integer, double[]> act = MergeFixtures.activationCorrelations(models, GROUPS, x);
+        MergePlan plan = plan(models, method, 0.5, act);
+        for (UnitGroup g : GROUPS.groups()) {
+            for (int col = 0; col < g.width(); col++) {
+                assertEquals(3, plan.state().get(g.id()).columnSize(col), "one unit of each model per merged unit");
+            }
+        }
+        double err = MergeFixtures.relativeError(a.outputSingle(false, x), mergeAll(models, plan).outputSingle(false, x));
+        assertTrue(err <= 1e-4, method + " with N = 3: relative error " + err);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MergeMethod.class, names = {"ZIPIT", "MUDSC_ZIP"})
+    void zipOfThreeModelsKeepsEveryUnitAndTheWidth(MergeMethod method) {
+        ComputationGraph a = MergeFixtures.mlp(6, HIDDEN, 5, 13);
+        List<ComputationGraph> models = List.of(a, MergeFixtures.mlp(6, HIDDEN, 5, 14),
+                MergeFixtures.mlp(6, HIDDEN, 5, 15));
+        INDArray x = MergeFixtures.inputs(300, 6, 5);
+        MergePlan plan = plan(models, method, 0.5, MergeFixtures.activationCorrelations(models, GROUPS, x));
+        for (UnitGroup g : GROUPS.groups()) {
+            UnitMatch m = plan.state().get(g.id());
+            assertEquals(g.width(), m.mergedWidth(), "r = 1 - 1/N keeps n merged units");
+            int members = 0;
+            for (int col = 0; col < m.mergedWidth(); col++) {
+                members += m.columnSize(col);
+            }
+            assertEquals(3 * g.width(), members, "every unit of every model lands in exactly one merged unit");
+        }
+        INDArray y = mergeAll(models, plan).outputSingle(false, x);
+        for (double v : y.dup().data().asDouble()) {
+            assertTrue(Double.isFinite(v));
+        }
+    }
+
     @Test
     void rebasinRecoversAPlantedPermutation() {
         ComputationGraph a = MergeFixtures.mlp(6, HIDDEN, 5, 21);
