@@ -43,8 +43,9 @@ public final class TrainCommand implements Callable<Integer> {
     double lr;
     @Option(names = "--per-class", defaultValue = "0", description = "Use only the first N training images of each class (0 = all)")
     int perClass;
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for initialisation, shuffling and augmentation (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Option(names = "--seed", description = "Seed for initialisation, shuffling and augmentation (default: 0 for side A,"
+            + " 1 for side B, so the two models of a pair start from independent inits as in the reference)")
+    Long seed;
     @Option(names = "--embeddings", description = "Class-embedding .npy file (C x d); default: seeded unit vectors")
     Path embeddingsFile;
     @Option(names = "--out", description = "Checkpoint .zip (default: results/checkpoints/<dataset>/<model>/<split>/seed<seed>.zip)")
@@ -56,6 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DatasetKind kind = DatasetKind.parse(dataset);
         ClassSplit split = resolveSplit(kind);
+        long seed = this.seed != null ? this.seed : (classes == null && side.equalsIgnoreCase("B") ? 1 : 0);
         ClassEmbeddings embeddings = org.mudsc4j.sweep.PairData.embeddings(kind, embeddingsFile);
         ModelSpec spec = TaskModelTraining.inputShaped(ModelSpec.parse(model), kind);
         Path zip = out != null ? out : Path.of("results", "checkpoints", kind.id(), spec.compact(),

@@ -61,12 +61,16 @@ public final class ExperimentRunner {
                 SplitPair pair = runs.get(run);
                 LOG.info("Pair {} (run {}): tasks {}", results.size() + 1, run, pair);
                 List<ComputationGraph> models = new ArrayList<>();
-                for (var task : List.of(pair.first(), pair.second())) {
+                List<org.mudsc4j.data.ClassSplit> tasks = List.of(pair.first(), pair.second());
+                for (int side = 0; side < tasks.size(); side++) {
+                    var task = tasks.get(side);
                     ExperimentDefinition.Training t = def.train();
+                    // Model B gets seed + 1: the two models start from independent random inits, as in the reference.
+                    long seed = t.seed() + side;
                     Path zip = settings.checkpointsRoot().resolve(Path.of(kind.id(), spec.compact(), task.dirName(),
-                            "seed" + t.seed() + "-e" + t.epochs() + "-n" + t.perClass() + ".zip"));
+                            "seed" + seed + "-e" + t.epochs() + "-n" + t.perClass() + ".zip"));
                     models.add(TaskModelTraining.run(new TaskModelTraining.Request(kind, settings.datasetsDir(), spec,
-                            task, TrainConfig.of(t.epochs(), t.batch(), t.lr(), t.seed()), t.perClass(), embeddings,
+                            task, TrainConfig.of(t.epochs(), t.batch(), t.lr(), seed), t.perClass(), embeddings,
                             zip, settings.retrain(), t.monitorImagesPerClass())).graph());
                     bar.step();
                 }

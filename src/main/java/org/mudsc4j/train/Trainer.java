@@ -154,7 +154,7 @@ public final class Trainer {
     private EpochPass trainEpoch(ComputationGraph net, TrainConfig cfg, TrainingData data, int epoch,
                                  int itersPerEpoch) {
         // Per-epoch seed: a resumed run sees the same random stream as an uninterrupted one.
-        Nd4j.getRandom().setSeed(cfg.seed() * 0x9E3779B97F4A7C15L + epoch);
+        Nd4j.getRandom().setSeed(org.mudsc4j.zoo.ModelZoo.dl4jSeed(cfg.seed() * 0x9E3779B97F4A7C15L + epoch));
         DataSetIterator batches = Objects.requireNonNull(data.epochIterator().apply(epoch),
                 () -> "no training iterator for epoch " + epoch);
         SgdMomentum updater = cfg.updater(itersPerEpoch);

@@ -139,7 +139,7 @@ public final class ModelZoo {
         // the oneDNN helpers are looked up when layers are instantiated
         Dl4jRuntime.init();
         GraphBuilder graph = base
-                .seed(seed)
+                .seed(dl4jSeed(seed))
                 .dataType(dataType)
                 .weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Truncate)
@@ -155,6 +155,19 @@ public final class ModelZoo {
         graph.addLayer(LOSS, new LossLayer.Builder(headLoss).activation(Activation.IDENTITY).build(), embedding);
         graph.setOutputs(LOSS);
         return graph.build();
+    }
+
+    /**
+     * The seed handed to DL4J for a user seed. DL4J M2.1 does not initialise deterministically with seed 0 (two
+     * graphs built with {@code seed(0)} get different weights; any other value is reproducible, checked by
+     * {@code ZooDeterminismTest}), and 0 is everyone's default seed, so seeds are mapped to a non-zero value.
+     */
+    public static long dl4jSeed(long seed) {
+        long z = seed + 0x9E3779B97F4A7C15L; // splitmix64 step: distinct seeds stay distinct
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return z == 0 ? 1 : z;
     }
 
     /** Name of the embedding Linear: {@code linear} (ResNet-20), {@code fc} (ResNet-26/50), {@code head} (ViT). */

@@ -57,6 +57,9 @@ class ReproduceQuickTest {
             zips = s.filter(p -> p.toString().endsWith(".zip")).toList();
         }
         assertEquals(2, zips.size());
+        assertTrue(zips.stream().anyMatch(p -> p.getFileName().toString().startsWith("seed0"))
+                && zips.stream().anyMatch(p -> p.getFileName().toString().startsWith("seed1")),
+                "the two task models start from independent inits: " + zips);
         var before = Files.getLastModifiedTime(zips.get(0));
         assertNotEquals(0, Main.commandLine().execute("reproduce", "no-such-experiment"));
         String[] again = java.util.Arrays.copyOf(args, args.length + 1);
