@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.mudsc4j.zoo.ModelZoo;
 
 /**
  * The MLP of the loss-landscape figure (ALGORITHM §2.5): {@code fc1 … fc4} without biases, ReLU after every layer
@@ -20,7 +21,8 @@ public final class LandscapeMlp {
     }
 
     public static ComputationGraph build(int hidden, int embedDim, ILossFunction loss, long seed) {
-        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(seed)
+        // mapped like the zoo: DL4J M2.1 does not initialise reproducibly with seed 0
+        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(ModelZoo.dl4jSeed(seed))
                 .weightInit(WeightInit.RELU).graphBuilder().addInputs("input")
                 .setInputTypes(InputType.convolutional(28, 28, 1));
         String prev = "input";
