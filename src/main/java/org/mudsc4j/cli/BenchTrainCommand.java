@@ -3,9 +3,12 @@ package org.mudsc4j.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+
+import org.mudsc4j.bench.TorchPeer;
 import org.mudsc4j.bench.TrainBench;
 import org.mudsc4j.dl4j.Dl4jRuntime;
 import org.mudsc4j.util.AtomicFiles;
@@ -13,7 +16,7 @@ import org.mudsc4j.zoo.ModelSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bench train}: training and inference images/s of zoo models on random data. */
+/** {@code bench train}: training and inference images/s of zoo models on random data, optionally beside PyTorch. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Training and inference images/s of zoo models on random images, through the real training path.")
 public final class BenchTrainCommand implements Callable<Integer> {
@@ -30,6 +33,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
     int iters;
     @Option(names = "--infer-iters", defaultValue = "10", description = "Timed inference iterations (default: ${DEFAULT-VALUE})")
     int inferIters;
+    @Option(names = "--torch", description = "PyTorch peer script (torch_train_bench.py): run it for every BatchNorm "
+            + "ResNet-20 width right before our own figures and add the ratio (needs python3 with torch)")
+    Path torchScript;
+    @Option(names = "--python", defaultValue = "python3", description = "Python for --torch (default: ${DEFAULT-VALUE})")
+    String python;
     @Option(names = "--out", description = "Also write the report (Markdown) here")
     Path out;
     @Option(names = "--overwrite", description = "Replace an existing report")
@@ -40,23 +48,51 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (out != null && Files.exists(out) && !overwrite) {
             throw new IllegalArgumentException(out + " already exists; pass --overwrite to replace it");
         }
+        int threads = Runtime.getRuntime().availableProcessors();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "Random %s images, batch %d, %d warm-up + %d timed training iterations, %d timed inference"
-                        + " iterations.%n%n- Machine: %s%n- Software: %s%n- Date: %s%n%n"
-                        + "| model | params | train img/s | inference img/s |%n|---|---:|---:|---:|%n",
+                        + " iterations.%n%n- Machine: %s%n- Software: %s%n- Date: %s%n%n",
                 input, batch, warmup, iters, inferIters, Machine.describe(), Dl4jRuntime.software(), Instant.now()));
+        sb.append(torchScript == null
+                ? "| model | params | train img/s | inference img/s |\n|---|---:|---:|---:|\n"
+                : "| model | params | train img/s | inference img/s | PyTorch train | PyTorch inference | train ratio"
+                + " | inference ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        List<String> torchLines = new ArrayList<>();
         for (String m : models) {
             ModelSpec spec = ModelSpec.parse(m + "@" + input);
+            TorchPeer.Result torch = null;
+            if (torchScript != null && isTorchComparable(spec)) {
+                torch = TorchPeer.run(torchScript, python, spec.widthMultiplier(), threads, iters);
+                torchLines.add(torch.line());
+            }
             TrainBench.Result r = TrainBench.run(spec, batch, warmup, iters, inferIters);
-            sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f |%n", ModelSpec.parse(m).compact(),
+            sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f |", ModelSpec.parse(m).compact(),
                     r.params(), r.trainImagesPerSecond(), r.inferImagesPerSecond()));
+            if (torchScript != null) {
+                sb.append(torch == null ? " – | – | – | – |" : String.format(Locale.ROOT,
+                        " %.1f | %.1f | %.2f× | %.2f× |", torch.trainImagesPerSecond(), torch.inferImagesPerSecond(),
+                        r.trainImagesPerSecond() / torch.trainImagesPerSecond(),
+                        r.inferImagesPerSecond() / torch.inferImagesPerSecond()));
+            }
+            sb.append('\n');
+        }
+        if (!torchLines.isEmpty()) {
+            sb.append("\nPyTorch runs (").append(torchScript).append(", ").append(threads).append(" threads):\n");
+            torchLines.forEach(l -> sb.append("- `").append(l).append("`\n"));
         }
         System.out.print(sb);
         if (out != null) {
             AtomicFiles.writeString(out, "# bench train\n\nCommand: `./mudsc bench train --models "
                     + String.join(",", models) + " --input " + input + " --batch " + batch + " --warmup " + warmup
-                    + " --iters " + iters + " --infer-iters " + inferIters + " --out " + out + "`\n\n" + sb);
+                    + " --iters " + iters + " --infer-iters " + inferIters
+                    + (torchScript == null ? "" : " --torch " + torchScript + " --python " + python)
+                    + " --out " + out + "`\n\n" + sb);
         }
         return 0;
+    }
+
+    /** The peer script builds the reference ResNet-20 with BatchNorm only. */
+    private static boolean isTorchComparable(ModelSpec spec) {
+        return spec.architecture() == ModelSpec.Architecture.RESNET20 && spec.norm() == ModelSpec.Norm.BATCH;
     }
 }

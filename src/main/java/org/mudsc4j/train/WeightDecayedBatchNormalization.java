@@ -1,11 +1,21 @@
 package org.mudsc4j.train;
 
+import org.mudsc4j.dl4j.DirectBatchNormLayer;
+import org.mudsc4j.dl4j.LayerConfigCopy;
+
+import java.util.Collection;
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.List;
 
 /**
@@ -31,22 +41,24 @@ public class WeightDecayedBatchNormalization extends BatchNormalization {
      * subclass adds no fields, so copying every inherited field reproduces the configuration exactly).
      */
     public static WeightDecayedBatchNormalization copyOf(BatchNormalization source) {
-        WeightDecayedBatchNormalization copy = new WeightDecayedBatchNormalization();
-        for (Class<?> c = BatchNormalization.class; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers())) {
-                    continue;
-                }
-                try {
-                    f.setAccessible(true);
-                    f.set(copy, f.get(source));
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new IllegalStateException("Cannot copy BatchNormalization field " + c.getSimpleName() + "."
-                            + f.getName() + " (DL4J version change?)", e);
-                }
-            }
-        }
-        return copy;
+        return LayerConfigCopy.copyInto(BatchNormalization.class, source, new WeightDecayedBatchNormalization());
+    }
+
+    /** The training path's runtime layer: DL4J's, with the float NCHW training pass on hand-written kernels. */
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                       Collection<TrainingListener> listeners, int layerIndex,
+                                                       INDArray paramsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        LayerValidation.assertNOutSet("BatchNormalization", getLayerName(), layerIndex, getNOut());
+        DirectBatchNormLayer layer = new DirectBatchNormLayer(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(paramsView);
+        Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
+        layer.setParamTable(table);
+        layer.setConf(conf);
+        return layer;
     }
 
     @Override

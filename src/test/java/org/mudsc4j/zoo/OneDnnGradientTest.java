@@ -7,7 +7,12 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.junit.jupiter.api.Test;
 import org.mudsc4j.train.ClassEmbeddings;
+import org.mudsc4j.dl4j.DirectAddVertex;
+import org.mudsc4j.dl4j.DirectBackpropConvolution;
+import org.mudsc4j.dl4j.DirectReluActivation;
 import org.mudsc4j.train.CosineHeadLoss;
+import org.mudsc4j.train.TrainConfig;
+import org.mudsc4j.train.TrainingRecipe;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,6 +52,72 @@ class OneDnnGradientTest {
             double scale = Math.max(g1.get(k).amaxNumber().doubleValue(), 1e-6);
             double diff = g1.get(k).sub(g2.get(k)).amaxNumber().doubleValue() / scale;
             assertTrue(diff < 1e-3, k + ": relative max difference " + diff);
+        }
+    }
+
+    /**
+     * The GroupNorm layer runs libnd4j's batchnorm ops on a regrouped view (oneDNN kernels in float): its float
+     * gradients in a whole GN ResNet must match the same model computed in double precision, where the layers take
+     * libnd4j's generic path and pass the finite-difference checks of LayerGradientTest.
+     */
+    @Test
+    void groupNormFloatGradientsMatchDoublePrecision() {
+        ModelSpec spec = ModelSpec.parse("resnet20gnx1@3x8x8");
+        CosineHeadLoss head = CosineHeadLoss.forTask(ClassEmbeddings.seeded(10, 0), new int[] {0, 1, 2, 3, 4}, 100);
+        ComputationGraph single = ModelZoo.build(spec, 3, head);
+        ComputationGraph dbl = ModelZoo.build(spec, 3, head, DataType.DOUBLE);
+        dbl.setParams(single.params().castTo(DataType.DOUBLE));
+        Nd4j.getRandom().setSeed(12);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3, 8, 8);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
+        for (int i = 0; i < 8; i++) {
+            y.putScalar(i, i % 5, 1f);
+        }
+        Map<String, INDArray> g1 = gradients(single, x, y);
+        Map<String, INDArray> g2 = gradients(dbl, x.castTo(DataType.DOUBLE), y.castTo(DataType.DOUBLE));
+        assertEquals(g1.keySet(), g2.keySet());
+        for (String k : g1.keySet()) {
+            INDArray a = g1.get(k).castTo(DataType.DOUBLE);
+            double scale = Math.max(g2.get(k).amaxNumber().doubleValue(), 1e-6);
+            double diff = a.sub(g2.get(k)).amaxNumber().doubleValue() / scale;
+            assertTrue(diff < 1e-3, k + ": relative max difference " + diff);
+        }
+    }
+
+    /**
+     * The training path (TrainingRecipe) swaps in faster layers; on the same parameters and batch their float
+     * gradients must equal the stock DL4J layers' ones, for BatchNorm and GroupNorm ResNets.
+     */
+    @Test
+    void trainingPathLayersGiveTheStockGradients() {
+        for (String model : new String[] {"resnet20x1@3x8x8", "resnet20gnx1@3x8x8"}) {
+            ModelSpec spec = ModelSpec.parse(model);
+            CosineHeadLoss head = CosineHeadLoss.forTask(ClassEmbeddings.seeded(10, 0), new int[] {0, 1, 2, 3, 4}, 100);
+            ComputationGraph stock = ModelZoo.build(spec, 5, head);
+            ComputationGraph fast = TrainingRecipe.impose(stock, TrainConfig.of(2, 8, 0.1, 0), 10);
+            long swapped = java.util.Arrays.stream(fast.getLayers())
+                    .filter(l -> l.conf().getLayer() instanceof DirectBackpropConvolution).count();
+            assertTrue(swapped >= 21, model + ": only " + swapped + " convolutions on the direct backprop path");
+            long relus = java.util.Arrays.stream(fast.getLayers())
+                    .filter(l -> l.conf().getLayer() instanceof DirectReluActivation).count();
+            long adds = fast.getConfiguration().getVertices().values().stream()
+                    .filter(v -> v instanceof DirectAddVertex).count();
+            assertEquals(19, relus, model + ": ReLU layers on the direct path");
+            assertEquals(9, adds, model + ": residual adds on the direct path");
+            Nd4j.getRandom().setSeed(13);
+            INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3, 8, 8);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
+            for (int i = 0; i < 8; i++) {
+                y.putScalar(i, i % 5, 1f);
+            }
+            Map<String, INDArray> g1 = gradients(stock, x, y);
+            Map<String, INDArray> g2 = gradients(fast, x, y);
+            assertEquals(g1.keySet(), g2.keySet());
+            for (String k : g1.keySet()) {
+                double scale = Math.max(g1.get(k).amaxNumber().doubleValue(), 1e-6);
+                double diff = g1.get(k).sub(g2.get(k)).amaxNumber().doubleValue() / scale;
+                assertTrue(diff < 1e-4, model + " " + k + ": relative max difference " + diff);
+            }
         }
     }
 

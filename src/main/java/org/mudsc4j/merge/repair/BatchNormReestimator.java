@@ -1,5 +1,7 @@
 package org.mudsc4j.merge.repair;
 
+import org.mudsc4j.dl4j.NormKernels;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,15 +105,24 @@ public final class BatchNormReestimator {
      * axis, over every other axis.
      */
     static double[][] channelMeanAndUnbiasedVariance(INDArray a) {
-        int rank = a.rank();
-        int[] reduce = new int[rank - 1];
-        reduce[0] = 0;
-        for (int d = 2; d < rank; d++) {
-            reduce[d - 1] = d;
+        if (a.dataType() != DataType.FLOAT) {
+            int[] reduce = new int[a.rank() - 1];
+            for (int d = 2; d < a.rank(); d++) {
+                reduce[d - 1] = d;
+            }
+            INDArray ad = a.castTo(DataType.DOUBLE);
+            return new double[][] {ad.mean(reduce).toDoubleVector(), ad.var(true, reduce).toDoubleVector()};
         }
-        INDArray ad = a.castTo(DataType.DOUBLE);
-        double[] mean = ad.mean(reduce).toDoubleVector();
-        double[] var = ad.var(true, reduce).toDoubleVector();
+        // float activations (every zoo model): NormKernels' per-block two-pass moments combined in double, ~10x
+        // faster than ND4J's strided reductions
+        int channels = (int) a.size(1);
+        double[] mean = new double[channels];
+        double[] var = new double[channels];
+        NormKernels.channelMoments(a, mean, var);
+        double count = (double) a.length() / channels;
+        for (int c = 0; c < channels; c++) {
+            var[c] *= count / (count - 1);
+        }
         return new double[][] {mean, var};
     }
 

@@ -1,25 +1,35 @@
 package org.mudsc4j.zoo.layers;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.mudsc4j.dl4j.FixedGradSameDiffLayer;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.shade.jackson.annotation.JsonSetter;
 
 /**
  * Group normalisation over NCHW activations, as PyTorch's {@code nn.GroupNorm(groups, channels, eps, affine=True)}:
  * channels are split into {@code groups} contiguous blocks; each block is normalised per sample over its channels
  * and all spatial positions with the biased variance; then a per-channel affine {@code gamma·x̂ + beta}.
  *
- * <p>Parameters: {@value #GAMMA} and {@value #BETA}, both of shape {@code [1, C]} (PyTorch {@code weight} and
- * {@code bias}). No activation: the zoo puts ReLUs into separate vertices.
+ * <p>Parameters: {@value #GAMMA} (a weight for regularisation) and {@value #BETA} (a bias), both of shape
+ * {@code [1, C]} (PyTorch {@code weight} and {@code bias}). No activation: the zoo puts ReLUs into separate vertices.
+ * The computation is in {@link GroupNormLayer}; this class is the serialisable configuration.
  */
-public class GroupNorm extends FixedGradSameDiffLayer {
-    public static final String GAMMA = "gamma";
-    public static final String BETA = "beta";
+public class GroupNorm extends BaseLayer {
+    public static final String GAMMA = GroupNormParams.GAMMA;
+    public static final String BETA = GroupNormParams.BETA;
 
     private int channels;
     private int groups;
@@ -56,33 +66,57 @@ public class GroupNorm extends FixedGradSameDiffLayer {
     }
 
     @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
-        SDVariable grouped = reshapeKeepBatch(sd, input, groups, -1);
-        SDVariable mean = grouped.mean(true, 2);
-        SDVariable centred = grouped.sub(mean);
-        SDVariable var = sd.math().square(centred).mean(true, 2);
-        SDVariable normed = centred.div(sd.math().sqrt(var.add(eps)));
-        SDVariable back = sd.reshape(normed, input.shape());
-        SDVariable gamma = sd.reshape(params.get(GAMMA), 1, channels, 1, 1);
-        SDVariable beta = sd.reshape(params.get(BETA), 1, channels, 1, 1);
-        // ends with a broadcast parameter add, which DL4J's SameDiff backprop requires
-        return back.mul(gamma).add(beta);
+    public boolean equals(Object o) {
+        return o instanceof GroupNorm g && super.equals(o) && channels == g.channels && groups == g.groups
+                && Double.compare(eps, g.eps) == 0;
     }
 
     @Override
-    public void defineParameters(SDLayerParams params) {
-        params.addWeightParam(GAMMA, 1, channels);
-        params.addBiasParam(BETA, 1, channels);
+    public int hashCode() {
+        return java.util.Objects.hash(super.hashCode(), channels, groups, eps);
+    }
+
+    /**
+     * Checkpoints written before this layer had its own implementation (it was a SameDiff layer) name the updater
+     * {@code updater}; DL4J's base layer calls it {@code iUpdater}.
+     */
+    @JsonSetter("updater")
+    void setLegacyUpdater(IUpdater updater) {
+        this.iUpdater = updater;
     }
 
     @Override
-    public void initializeParameters(Map<String, INDArray> params) {
-        params.get(GAMMA).assign(1.0);
-        params.get(BETA).assign(0.0);
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                       Collection<TrainingListener> listeners, int layerIndex,
+                                                       INDArray paramsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        GroupNormLayer layer = new GroupNormLayer(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(paramsView);
+        Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
+        layer.setParamTable(table);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return GroupNormParams.INSTANCE;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        checkChannels(inputType);
+        return inputType;
     }
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
+        checkChannels(inputType);
+    }
+
+    private void checkChannels(InputType inputType) {
         long c = ShapeChecks.cnnChannels(this, inputType);
         if (c != channels) {
             throw new IllegalStateException("GroupNorm '" + layerName + "': configured for " + channels
@@ -91,8 +125,37 @@ public class GroupNorm extends FixedGradSameDiffLayer {
     }
 
     @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        ShapeChecks.cnnChannels(this, inputType);
-        return inputType;
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return null;
+    }
+
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return GAMMA.equals(paramName) ? regularization : regularizationBias;
+    }
+
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return BETA.equals(paramName) && biasUpdater != null ? biasUpdater : iUpdater;
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        long perExample = inputType.arrayElementsPerExample();
+        long updaterState = 0;
+        for (String p : List.of(GAMMA, BETA)) {
+            updaterState += getUpdaterByParam(p) == null ? 0 : getUpdaterByParam(p).stateSize(channels);
+        }
+        return new LayerMemoryReport.Builder(layerName, GroupNorm.class, inputType, inputType)
+                .standardMemory(2L * channels, updaterState)
+                // inference: the output; training also keeps x̂ for backprop and two working arrays in backprop
+                .workingMemory(0, perExample, 0, 3 * perExample)
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
     }
 }

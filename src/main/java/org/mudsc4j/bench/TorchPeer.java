@@ -1,0 +1,53 @@
+package org.mudsc4j.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the PyTorch peer benchmark ({@code torch_train_bench.py WIDTH THREADS ITERS}: the reference ResNet-20 with
+ * BatchNorm, batch 128, SGD momentum, cosine head) in a child process, so that both frameworks are measured in one
+ * run on the same machine state.
+ */
+public final class TorchPeer {
+    private static final Pattern RESULT = Pattern.compile("TRAIN\\s+([0-9.]+) img/s\\s+INFER\\s+([0-9.]+) img/s");
+
+    private TorchPeer() {
+    }
+
+    /** PyTorch's version line and images/s. */
+    public record Result(String line, double trainImagesPerSecond, double inferImagesPerSecond) {
+    }
+
+    public static Result run(Path script, String python, int width, int threads, int iters) throws IOException {
+        if (!Files.isRegularFile(script)) {
+            throw new IOException("PyTorch benchmark script not found: " + script);
+        }
+        Process p = new ProcessBuilder(List.of(python, script.toString(), Integer.toString(width),
+                Integer.toString(threads), Integer.toString(iters))).redirectErrorStream(true).start();
+        String out;
+        try {
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("PyTorch benchmark did not finish within 30 minutes");
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the PyTorch benchmark", e);
+        }
+        Matcher m = RESULT.matcher(out);
+        if (p.exitValue() != 0 || !m.find()) {
+            throw new IOException("PyTorch benchmark " + script + " failed (exit " + p.exitValue() + "; is "
+                    + "python3-torch installed?):\n" + out.strip());
+        }
+        String line = out.lines().filter(l -> l.contains("TRAIN")).findFirst().orElse("").strip();
+        return new Result(line, Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)));
+    }
+}

@@ -1,0 +1,120 @@
+package org.mudsc4j.dl4j;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J's BatchNorm runtime layer with the float NCHW training pass on {@link NormKernels} (about 4× faster than
+ * DL4J's oneDNN helper path here). Same outputs, same gradients and the same running-statistics update as DL4J's
+ * layer (batch mean and biased variance, decay, log10-std or variance storage). Inference, double precision, other
+ * layouts and locked γ/β take DL4J's path.
+ */
+public final class DirectBatchNormLayer extends BatchNormalization {
+    /** 1 / (2·ln 10): log10 of a standard deviation from the natural log of a variance ratio. */
+    private static final double ONE_ON_2LOGE_10 = 1.0 / (2.0 * Math.log(10.0));
+
+    /** Statistics of the last training forward pass when it ran on the kernels; null otherwise. */
+    private double[] batchMean;
+    private double[] batchVar;
+
+    public DirectBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private boolean kernelEligible(INDArray x, TrainingMode mode) {
+        org.deeplearning4j.nn.conf.layers.BatchNormalization c = layerConf();
+        return mode == TrainingMode.TRAIN && dataType == DataType.FLOAT && x.rank() == 4
+                && c.getCnn2DFormat() == CNN2DFormat.NCHW && !c.isLockGammaBeta() && c.getIDropout() == null;
+    }
+
+    @Override
+    public INDArray preOutput(INDArray x, TrainingMode training, LayerWorkspaceMgr workspaceMgr) {
+        batchMean = null;
+        batchVar = null;
+        if (!kernelEligible(x, training)) {
+            return super.preOutput(x, training, workspaceMgr);
+        }
+        long channels = x.size(1);
+        if (channels != layerConf().getNOut()) {
+            throw new IllegalArgumentException("BatchNorm '" + layerConf().getLayerName() + "': expected "
+                    + layerConf().getNOut() + " channels, got input of shape " + java.util.Arrays.toString(x.shape()));
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
+        double[] mean = new double[(int) channels];
+        double[] var = new double[(int) channels];
+        NormKernels.batchNormForward(NormKernels.contiguous(x), out, floats(BatchNormalizationParamInitializer.GAMMA),
+                floats(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), mean, var);
+        batchMean = mean;
+        batchVar = var;
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (batchMean == null) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        org.deeplearning4j.nn.conf.layers.BatchNormalization c = layerConf();
+        int channels = batchMean.length;
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        double[] dGamma = new double[channels];
+        double[] dBeta = new double[channels];
+        NormKernels.batchNormBackward(NormKernels.contiguous(input), NormKernels.contiguous(epsilon), dx,
+                floats(BatchNormalizationParamInitializer.GAMMA), c.getEps(), batchMean, batchVar, dGamma, dBeta);
+
+        // Running statistics as DL4J updates them: a "gradient" that the NoOp updater subtracts from the parameter.
+        double decay = c.getDecay();
+        double[] globalMean = doubles(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+        double[] dMean = new double[channels];
+        double[] dStat = new double[channels];
+        String statKey = c.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                : BatchNormalizationParamInitializer.GLOBAL_VAR;
+        double[] stat = doubles(statKey);
+        for (int ch = 0; ch < channels; ch++) {
+            dMean[ch] = (1 - decay) * (globalMean[ch] - batchMean[ch]);
+            if (c.isUseLogStd()) {
+                double std = Math.pow(10.0, stat[ch]);
+                double varNow = std * std;
+                double varNext = decay * varNow + (1 - decay) * batchVar[ch];
+                dStat[ch] = Math.log(varNow / varNext) * ONE_ON_2LOGE_10;
+            } else {
+                dStat[ch] = (1 - decay) * (stat[ch] - batchVar[ch]);
+            }
+        }
+        Gradient g = new DefaultGradient();
+        g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, write(BatchNormalizationParamInitializer.GAMMA, dGamma));
+        g.setGradientFor(BatchNormalizationParamInitializer.BETA, write(BatchNormalizationParamInitializer.BETA, dBeta));
+        g.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN,
+                write(BatchNormalizationParamInitializer.GLOBAL_MEAN, dMean));
+        g.setGradientFor(statKey, write(statKey, dStat));
+        batchMean = null;
+        batchVar = null;
+        return new Pair<>(g, dx);
+    }
+
+    private float[] floats(String param) {
+        return getParam(param).castTo(DataType.FLOAT).toFloatVector();
+    }
+
+    private double[] doubles(String param) {
+        return getParam(param).castTo(DataType.DOUBLE).toDoubleVector();
+    }
+
+    /** Writes {@code values} into the gradient view of {@code param} and returns the view. */
+    private INDArray write(String param, double[] values) {
+        INDArray view = gradientViews.get(param);
+        view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
+        return view;
+    }
+}
