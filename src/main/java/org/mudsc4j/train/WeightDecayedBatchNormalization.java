@@ -1,10 +1,10 @@
 package org.mudsc4j.train;
 
 import org.mudsc4j.dl4j.DirectBatchNormLayer;
+import org.mudsc4j.dl4j.LayerWiring;
 import org.mudsc4j.dl4j.LayerConfigCopy;
 
 import java.util.Collection;
-import java.util.Map;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
@@ -51,14 +51,8 @@ public class WeightDecayedBatchNormalization extends BatchNormalization {
                                                        INDArray paramsView, boolean initializeParams,
                                                        DataType networkDataType) {
         LayerValidation.assertNOutSet("BatchNormalization", getLayerName(), layerIndex, getNOut());
-        DirectBatchNormLayer layer = new DirectBatchNormLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(table);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new DirectBatchNormLayer(conf, networkDataType),
+                conf, listeners, layerIndex, paramsView, initializeParams);
     }
 
     @Override

@@ -37,12 +37,9 @@ class OneDnnGradientTest {
         ComputationGraph plain = new ComputationGraph(helped.getConfiguration().clone());
         plain.init(helped.params().dup(), false);
 
-        Nd4j.getRandom().setSeed(11);
-        INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3, 8, 8);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
-        for (int i = 0; i < 8; i++) {
-            y.putScalar(i, i % 5, 1f);
-        }
+        INDArray[] xy = batch(11);
+        INDArray x = xy[0];
+        INDArray y = xy[1];
         Map<String, INDArray> g1 = gradients(helped, x, y);
         int removed = removeHelpers(plain);
         assertTrue(removed > 20, "removed only " + removed + " helpers");
@@ -67,12 +64,9 @@ class OneDnnGradientTest {
         ComputationGraph single = ModelZoo.build(spec, 3, head);
         ComputationGraph dbl = ModelZoo.build(spec, 3, head, DataType.DOUBLE);
         dbl.setParams(single.params().castTo(DataType.DOUBLE));
-        Nd4j.getRandom().setSeed(12);
-        INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3, 8, 8);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
-        for (int i = 0; i < 8; i++) {
-            y.putScalar(i, i % 5, 1f);
-        }
+        INDArray[] xy = batch(12);
+        INDArray x = xy[0];
+        INDArray y = xy[1];
         Map<String, INDArray> g1 = gradients(single, x, y);
         Map<String, INDArray> g2 = gradients(dbl, x.castTo(DataType.DOUBLE), y.castTo(DataType.DOUBLE));
         assertEquals(g1.keySet(), g2.keySet());
@@ -104,12 +98,9 @@ class OneDnnGradientTest {
                     .filter(v -> v instanceof DirectAddVertex).count();
             assertEquals(19, relus, model + ": ReLU layers on the direct path");
             assertEquals(9, adds, model + ": residual adds on the direct path");
-            Nd4j.getRandom().setSeed(13);
-            INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3, 8, 8);
-            INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
-            for (int i = 0; i < 8; i++) {
-                y.putScalar(i, i % 5, 1f);
-            }
+            INDArray[] xy = batch(13);
+            INDArray x = xy[0];
+            INDArray y = xy[1];
             Map<String, INDArray> g1 = gradients(stock, x, y);
             Map<String, INDArray> g2 = gradients(fast, x, y);
             assertEquals(g1.keySet(), g2.keySet());
@@ -119,6 +110,17 @@ class OneDnnGradientTest {
                 assertTrue(diff < 1e-4, model + " " + k + ": relative max difference " + diff);
             }
         }
+    }
+
+    /** Eight random 3×8×8 images and one-hot labels over five classes. */
+    private static INDArray[] batch(long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3, 8, 8);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 5);
+        for (int i = 0; i < 8; i++) {
+            y.putScalar(i, i % 5, 1f);
+        }
+        return new INDArray[] {x, y};
     }
 
     private static Map<String, INDArray> gradients(ComputationGraph g, INDArray x, INDArray y) {

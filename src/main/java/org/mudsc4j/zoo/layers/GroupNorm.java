@@ -1,8 +1,9 @@
 package org.mudsc4j.zoo.layers;
 
+import org.mudsc4j.dl4j.LayerWiring;
+
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -90,14 +91,8 @@ public class GroupNorm extends BaseLayer {
                                                        Collection<TrainingListener> listeners, int layerIndex,
                                                        INDArray paramsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        GroupNormLayer layer = new GroupNormLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(table);
-        layer.setConf(conf);
-        return layer;
+        return LayerWiring.wire(new GroupNormLayer(conf, networkDataType),
+                conf, listeners, layerIndex, paramsView, initializeParams);
     }
 
     @Override
