@@ -32,11 +32,7 @@ public final class TrainBench {
                          double inferImagesPerSecond) {
     }
 
-    /** The training-ready graph and one random batch, as {@link #run} uses them. */
-    record Setup(ComputationGraph graph, DataSet data) {
-    }
-
-    static Setup prepare(ModelSpec spec, int batch) {
+    public static Result run(ModelSpec spec, int batch, int warmup, int trainIters, int inferIters) {
         ClassEmbeddings emb = ClassEmbeddings.seeded(CLASSES, spec.embedDim(), 0);
         int[] classes = {0, 1, 2, 3, 4};
         TrainConfig cfg = TrainConfig.of(100, batch, 0.1, 0);
@@ -49,14 +45,7 @@ public final class TrainBench {
         for (int i = 0; i < batch; i++) {
             y.putScalar(i, i % CLASSES, 1f);
         }
-        return new Setup(graph, new DataSet(x, y));
-    }
-
-    public static Result run(ModelSpec spec, int batch, int warmup, int trainIters, int inferIters) {
-        Setup setup = prepare(spec, batch);
-        ComputationGraph graph = setup.graph();
-        DataSet data = setup.data();
-        INDArray x = data.getFeatures();
+        DataSet data = new DataSet(x, y);
         LOG.info("{}: {} parameters, batch {}", spec.compact(), graph.numParams(), batch);
         for (int i = 0; i < warmup; i++) {
             graph.fit(data);

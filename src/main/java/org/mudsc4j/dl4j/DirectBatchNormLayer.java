@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J's BatchNorm runtime layer with the float NCHW training pass on {@link NormKernels} (about 4× faster than
@@ -113,8 +112,6 @@ public final class DirectBatchNormLayer extends BatchNormalization {
 
     /** Writes {@code values} into the gradient view of {@code param} and returns the view. */
     private INDArray write(String param, double[] values) {
-        INDArray view = gradientViews.get(param);
-        view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
-        return view;
+        return NormKernels.store(values, gradientViews.get(param));
     }
 }

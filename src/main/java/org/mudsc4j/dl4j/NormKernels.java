@@ -6,6 +6,7 @@ import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Training-mode BatchNorm and GroupNorm kernels for float32 NCHW tensors, written as plain loops.
@@ -26,6 +27,12 @@ public final class NormKernels {
         boolean direct = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView() && a.offset() == 0
                 && Shape.hasDefaultStridesForShape(a);
         return direct ? a : a.castTo(DataType.FLOAT).dup('c');
+    }
+
+    /** Writes per-channel results (e.g. dγ, dβ) into a parameter-shaped view such as a gradient view; returns it. */
+    public static INDArray store(double[] values, INDArray view) {
+        view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
+        return view;
     }
 
     private static FloatBuffer buffer(INDArray a) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.mudsc4j.data.ClassSplit;
 import org.mudsc4j.data.DatasetKind;
 import org.mudsc4j.data.SplitPair;
 import org.mudsc4j.data.SplitRuns;
@@ -61,7 +62,7 @@ public final class ExperimentRunner {
                 SplitPair pair = runs.get(run);
                 LOG.info("Pair {} (run {}): tasks {}", results.size() + 1, run, pair);
                 List<ComputationGraph> models = new ArrayList<>();
-                List<org.mudsc4j.data.ClassSplit> tasks = List.of(pair.first(), pair.second());
+                List<ClassSplit> tasks = List.of(pair.first(), pair.second());
                 for (int side = 0; side < tasks.size(); side++) {
                     var task = tasks.get(side);
                     ExperimentDefinition.Training t = def.train();

@@ -172,13 +172,9 @@ final class GroupNormLayer extends BaseLayer<GroupNorm> {
         NormKernels.groupNormBackward(NormKernels.contiguous(input), NormKernels.contiguous(epsilon), dx,
                 layerConf().getGroups(), getParam(GroupNorm.GAMMA).toFloatVector(), kernelMean, kernelInvStd, dGamma,
                 dBeta);
-        INDArray gammaView = gradientViews.get(GroupNorm.GAMMA);
-        INDArray betaView = gradientViews.get(GroupNorm.BETA);
-        gammaView.assign(Nd4j.createFromArray(dGamma).castTo(gammaView.dataType()).reshape(gammaView.shape()));
-        betaView.assign(Nd4j.createFromArray(dBeta).castTo(betaView.dataType()).reshape(betaView.shape()));
         Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(GroupNorm.GAMMA, gammaView);
-        gradient.setGradientFor(GroupNorm.BETA, betaView);
+        gradient.setGradientFor(GroupNorm.GAMMA, NormKernels.store(dGamma, gradientViews.get(GroupNorm.GAMMA)));
+        gradient.setGradientFor(GroupNorm.BETA, NormKernels.store(dBeta, gradientViews.get(GroupNorm.BETA)));
         kernelMean = null;
         kernelInvStd = null;
         return new Pair<>(gradient, dx);
