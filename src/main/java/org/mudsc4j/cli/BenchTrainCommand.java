@@ -27,7 +27,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     String input;
     @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed iterations (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed iterations; DL4J sizes its workspaces over"
+            + " the first few, so fewer would time page faults, not steady training (default: ${DEFAULT-VALUE})")
     int warmup;
     @Option(names = "--iters", defaultValue = "5", description = "Timed training iterations (default: ${DEFAULT-VALUE})")
     int iters;
