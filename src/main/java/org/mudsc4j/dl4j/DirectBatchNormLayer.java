@@ -103,11 +103,16 @@ public final class DirectBatchNormLayer extends BatchNormalization {
     }
 
     private float[] floats(String param) {
-        return getParam(param).castTo(DataType.FLOAT).toFloatVector();
+        return NormKernels.floats(getParam(param));
     }
 
     private double[] doubles(String param) {
-        return getParam(param).castTo(DataType.DOUBLE).toDoubleVector();
+        float[] f = floats(param);
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 
     /** Writes {@code values} into the gradient view of {@code param} and returns the view. */

@@ -31,28 +31,112 @@ public final class NormKernels {
 
     /** Writes per-channel results (e.g. dγ, dβ) into a parameter-shaped view such as a gradient view; returns it. */
     public static INDArray store(double[] values, INDArray view) {
-        view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
+        if (denseFloat(view) && view.length() == values.length) {
+            FloatBuffer b = buffer(view); // straight into the view: no temporary arrays or native ops per layer
+            for (int i = 0; i < values.length; i++) {
+                b.put(i, (float) values[i]);
+            }
+        } else {
+            view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
+        }
         return view;
     }
 
-    private static FloatBuffer buffer(INDArray a) {
+    /** The values of a small array (such as γ or β) as floats, read directly when it is dense float memory. */
+    public static float[] floats(INDArray a) {
+        if (!denseFloat(a)) {
+            return a.castTo(DataType.FLOAT).toFloatVector();
+        }
+        float[] out = new float[(int) a.length()];
+        buffer(a).get(0, out, 0, out.length);
+        return out;
+    }
+
+    /** Whether {@code a} is float and dense in row-major order (a slice of a flat array qualifies). */
+    public static boolean denseFloat(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            return false;
+        }
+        // a [1, n] slice of the flat gradient may carry either ordering and a non-default stride on its unit axis
+        return a.isVectorOrScalar() ? a.elementWiseStride() == 1
+                : a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
+    }
+
+    /** {@code a}'s elements from its first one (a view's buffer is the whole array, positioned at the view). */
+    public static FloatBuffer buffer(INDArray a) {
         return a.data().asNioFloat().slice();
     }
 
-    /** Mean and M2 (sum of squared deviations) of a contiguous block, two passes over the (cached) block. */
+    /** Per-thread heap copies of blocks: C2 vectorises loops over float[], not over direct buffers. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /** {@code len} floats of {@code b} from {@code off}, copied into this thread's scratch array {@code slot}. */
+    private static float[] load(FloatBuffer b, int off, int len, int slot) {
+        float[][] scratch = SCRATCH.get();
+        if (scratch[slot].length < len) {
+            scratch[slot] = new float[len];
+        }
+        b.get(off, scratch[slot], 0, len);
+        return scratch[slot];
+    }
+
+    // Reductions with eight independent partial sums: a single float accumulator is a chain of dependent adds
+    // (one per ~4 cycles); eight keep the adders busy and lose less precision on long blocks.
+
+    /** Σ a[i] over the first {@code len} elements. */
+    private static float sum(float[] a, int len) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+            s4 += a[i + 4];
+            s5 += a[i + 5];
+            s6 += a[i + 6];
+            s7 += a[i + 7];
+        }
+        for (; i < len; i++) {
+            s0 += a[i];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** Σ g[i]·(x[i] − m) over the first {@code len} elements; with g == x the sum of squared deviations. */
+    private static float dotCentred(float[] g, float[] x, float m, int len) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            s0 += g[i] * (x[i] - m);
+            s1 += g[i + 1] * (x[i + 1] - m);
+            s2 += g[i + 2] * (x[i + 2] - m);
+            s3 += g[i + 3] * (x[i + 3] - m);
+            s4 += g[i + 4] * (x[i + 4] - m);
+            s5 += g[i + 5] * (x[i + 5] - m);
+            s6 += g[i + 6] * (x[i + 6] - m);
+            s7 += g[i + 7] * (x[i + 7] - m);
+        }
+        for (; i < len; i++) {
+            s0 += g[i] * (x[i] - m);
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** a[i] = a[i]·scale + shift, then written to {@code b} at {@code off}. */
+    private static void affineStore(float[] a, int len, float scale, float shift, FloatBuffer b, int off) {
+        for (int i = 0; i < len; i++) {
+            a[i] = a[i] * scale + shift;
+        }
+        b.put(off, a, 0, len);
+    }
+
+    /** Mean and M2 (sum of squared deviations) of a contiguous block, two passes over its (cached) copy. */
     private static void blockMoments(FloatBuffer b, int off, int len, double[] out) {
-        float s = 0;
-        for (int i = 0; i < len; i++) {
-            s += b.get(off + i);
-        }
-        float m = s / len;
-        float q = 0;
-        for (int i = 0; i < len; i++) {
-            float d = b.get(off + i) - m;
-            q += d * d;
-        }
+        float[] a = load(b, off, len, 0);
+        float m = sum(a, len) / len;
         out[0] = m;
-        out[1] = q;
+        out[1] = dotCentred(a, a, m, len);
     }
 
     // ---------------------------------------------------------------- BatchNorm: statistics per channel over (N, H, W)
@@ -96,9 +180,7 @@ public final class NormKernels {
             float shift = (float) (beta[ch] - mu * scale);
             for (int s = 0; s < n; s++) {
                 int off = (s * c + ch) * hw;
-                for (int i = 0; i < hw; i++) {
-                    yb.put(off + i, xb.get(off + i) * scale + shift);
-                }
+                affineStore(load(xb, off, hw, 0), hw, scale, shift, yb, off);
             }
         });
     }
@@ -117,14 +199,9 @@ public final class NormKernels {
             double sumDy = 0, sumDyXc = 0;
             for (int s = 0; s < n; s++) {
                 int off = (s * c + ch) * hw;
-                float a = 0, b = 0;
-                for (int i = 0; i < hw; i++) {
-                    float g = gb.get(off + i);
-                    a += g;
-                    b += g * (xb.get(off + i) - mu);
-                }
-                sumDy += a;
-                sumDyXc += b;
+                float[] g = load(gb, off, hw, 0);
+                sumDy += sum(g, hw);
+                sumDyXc += dotCentred(g, load(xb, off, hw, 1), mu, hw);
             }
             double invStd = 1 / Math.sqrt(var[ch] + eps);
             dBeta[ch] = sumDy;
@@ -136,9 +213,12 @@ public final class NormKernels {
             float f1 = (float) k1, f2 = (float) k2, f3 = (float) k3;
             for (int s = 0; s < n; s++) {
                 int off = (s * c + ch) * hw;
+                float[] g = load(gb, off, hw, 0);
+                float[] xs = load(xb, off, hw, 1);
                 for (int i = 0; i < hw; i++) {
-                    ob.put(off + i, f1 * gb.get(off + i) + f2 * xb.get(off + i) + f3);
+                    g[i] = f1 * g[i] + f2 * xs[i] + f3;
                 }
+                ob.put(off, g, 0, hw);
             }
         });
     }
@@ -167,9 +247,7 @@ public final class NormKernels {
                 float scale = (float) (gamma[ch] * invStd[ng]);
                 float shift = (float) (beta[ch] - mom[0] * scale);
                 int o = off + k * hw;
-                for (int i = 0; i < hw; i++) {
-                    yb.put(o + i, xb.get(o + i) * scale + shift);
-                }
+                affineStore(load(xb, o, hw, 0), hw, scale, shift, yb, o);
             }
         });
     }
@@ -194,12 +272,9 @@ public final class NormKernels {
                 for (int k = 0; k < per; k++) {
                     int ch = g * per + k;
                     int o = off + k * hw;
-                    float a = 0, b = 0;
-                    for (int i = 0; i < hw; i++) {
-                        float d = gb.get(o + i);
-                        a += d;
-                        b += d * (xb.get(o + i) - mu) * inv;
-                    }
+                    float[] d = load(gb, o, hw, 0);
+                    float a = sum(d, hw);
+                    float b = dotCentred(d, load(xb, o, hw, 1), mu, hw) * inv;
                     p[ch] += b;
                     p[c + ch] += a;
                     sumDxh += gamma[ch] * (double) a;
@@ -211,10 +286,12 @@ public final class NormKernels {
                     int ch = g * per + k;
                     int o = off + k * hw;
                     float gm = gamma[ch];
+                    float[] d = load(gb, o, hw, 0);
+                    float[] xs = load(xb, o, hw, 1);
                     for (int i = 0; i < hw; i++) {
-                        float xh = (xb.get(o + i) - mu) * inv;
-                        ob.put(o + i, inv * (gm * gb.get(o + i) - m1 - xh * m2));
+                        d[i] = inv * (gm * d[i] - m1 - (xs[i] - mu) * inv * m2);
                     }
+                    ob.put(o, d, 0, hw);
                 }
             }
             partial[s] = p;

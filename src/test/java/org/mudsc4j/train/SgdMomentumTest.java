@@ -96,6 +96,24 @@ class SgdMomentumTest {
         return g;
     }
 
+    /** The one-pass Java update gives bit for bit what the ND4J operations give. */
+    @Test
+    void javaUpdateEqualsNd4jOperations() {
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(7);
+        INDArray g = org.nd4j.linalg.factory.Nd4j.randn(DataType.FLOAT, 1, 1000);
+        INDArray v = org.nd4j.linalg.factory.Nd4j.randn(DataType.FLOAT, 1, 1000);
+        double momentum = 0.9;
+        double lr = 0.0371;
+        INDArray vRef = v.dup().muli(momentum).addi(g);
+        INDArray gRef = vRef.dup().muli(lr);
+        INDArray gJava = g.dup();
+        INDArray vJava = v.dup();
+        SgdMomentumUpdater.applyInJava(org.mudsc4j.dl4j.NormKernels.buffer(gJava),
+                org.mudsc4j.dl4j.NormKernels.buffer(vJava), 1000, (float) momentum, (float) lr);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(vRef.toFloatVector(), vJava.toFloatVector());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(gRef.toFloatVector(), gJava.toFloatVector());
+    }
+
     @Test
     void configurationCloneEqualsAndJson() throws Exception {
         SgdMomentum u = CFG.updater(10);

@@ -76,7 +76,7 @@ final class GroupNormLayer extends BaseLayer<GroupNorm> {
             double[] mean = new double[rows];
             double[] invStd = new double[rows];
             NormKernels.groupNormForward(NormKernels.contiguous(x), out, layerConf().getGroups(),
-                    getParam(GroupNorm.GAMMA).toFloatVector(), getParam(GroupNorm.BETA).toFloatVector(),
+                    NormKernels.floats(getParam(GroupNorm.GAMMA)), NormKernels.floats(getParam(GroupNorm.BETA)),
                     layerConf().getEps(), mean, invStd);
             if (training) {
                 kernelMean = mean;
@@ -170,7 +170,7 @@ final class GroupNormLayer extends BaseLayer<GroupNorm> {
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
         NormKernels.groupNormBackward(NormKernels.contiguous(input), NormKernels.contiguous(epsilon), dx,
-                layerConf().getGroups(), getParam(GroupNorm.GAMMA).toFloatVector(), kernelMean, kernelInvStd, dGamma,
+                layerConf().getGroups(), NormKernels.floats(getParam(GroupNorm.GAMMA)), kernelMean, kernelInvStd, dGamma,
                 dBeta);
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(GroupNorm.GAMMA, NormKernels.store(dGamma, gradientViews.get(GroupNorm.GAMMA)));
