@@ -1,5 +1,7 @@
 package org.mudsc4j.bench;
 
+import java.util.Map;
+
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.mudsc4j.train.ClassEmbeddings;
 import org.mudsc4j.train.CosineHeadLoss;
@@ -27,12 +29,19 @@ public final class TrainBench {
     private TrainBench() {
     }
 
-    /** Images per second for one model. */
+    /**
+     * Images per second for one model; {@code stepProfile}: share of a timed training step per layer method
+     * ({@link StepProfiler}), or null when not profiled.
+     */
     public record Result(String model, long params, int batch, double trainImagesPerSecond,
-                         double inferImagesPerSecond) {
+                         double inferImagesPerSecond, Map<String, Double> stepProfile) {
     }
 
     public static Result run(ModelSpec spec, int batch, int warmup, int trainIters, int inferIters) {
+        return run(spec, batch, warmup, trainIters, inferIters, false);
+    }
+
+    public static Result run(ModelSpec spec, int batch, int warmup, int trainIters, int inferIters, boolean profile) {
         ClassEmbeddings emb = ClassEmbeddings.seeded(CLASSES, spec.embedDim(), 0);
         int[] classes = {0, 1, 2, 3, 4};
         TrainConfig cfg = TrainConfig.of(100, batch, 0.1, 0);
@@ -50,11 +59,15 @@ public final class TrainBench {
         for (int i = 0; i < warmup; i++) {
             graph.fit(data);
         }
+        StepProfiler profiler = profile ? StepProfiler.start(Thread.currentThread()) : null;
         long t0 = System.nanoTime();
         for (int i = 0; i < trainIters; i++) {
             graph.fit(data);
         }
         double train = (double) trainIters * batch / ((System.nanoTime() - t0) / 1e9);
+        if (profiler != null) {
+            profiler.close();
+        }
         for (int i = 0; i < warmup; i++) {
             graph.outputSingle(false, x);
         }
@@ -65,6 +78,7 @@ public final class TrainBench {
         double infer = (double) inferIters * batch / ((System.nanoTime() - t1) / 1e9);
         LOG.info("{}: train {} img/s, inference {} img/s", spec.compact(), String.format("%.1f", train),
                 String.format("%.1f", infer));
-        return new Result(spec.compact(), graph.numParams(), batch, train, infer);
+        return new Result(spec.compact(), graph.numParams(), batch, train, infer,
+                profiler == null ? null : profiler.shares());
     }
 }

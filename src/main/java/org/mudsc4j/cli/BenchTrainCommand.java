@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.mudsc4j.bench.TorchPeer;
@@ -39,6 +40,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Path torchScript;
     @Option(names = "--python", defaultValue = "python3", description = "Python for --torch (default: ${DEFAULT-VALUE})")
     String python;
+    @Option(names = "--profile", description = "Also break the timed training steps down by layer method (wall "
+            + "clock, from stack samples of the training thread)")
+    boolean profile;
     @Option(names = "--out", description = "Also write the report (Markdown) here")
     Path out;
     @Option(names = "--overwrite", description = "Replace an existing report")
@@ -59,6 +63,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 : "| model | params | train img/s | inference img/s | PyTorch train | PyTorch inference | train ratio"
                 + " | inference ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         List<String> torchLines = new ArrayList<>();
+        StringBuilder profiles = new StringBuilder();
         for (String m : models) {
             ModelSpec spec = ModelSpec.parse(m + "@" + input);
             TorchPeer.Result torch = null;
@@ -66,7 +71,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 torch = TorchPeer.run(torchScript, python, spec.widthMultiplier(), threads, iters);
                 torchLines.add(torch.line());
             }
-            TrainBench.Result r = TrainBench.run(spec, batch, warmup, iters, inferIters);
+            TrainBench.Result r = TrainBench.run(spec, batch, warmup, iters, inferIters, profile);
+            if (r.stepProfile() != null) {
+                profiles.append(profileTable(r));
+            }
             sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f |", ModelSpec.parse(m).compact(),
                     r.params(), r.trainImagesPerSecond(), r.inferImagesPerSecond()));
             if (torchScript != null) {
@@ -81,15 +89,39 @@ public final class BenchTrainCommand implements Callable<Integer> {
             sb.append("\nPyTorch runs (").append(torchScript).append(", ").append(threads).append(" threads):\n");
             torchLines.forEach(l -> sb.append("- `").append(l).append("`\n"));
         }
+        sb.append(profiles);
         System.out.print(sb);
         if (out != null) {
             AtomicFiles.writeString(out, "# bench train\n\nCommand: `./mudsc bench train --models "
                     + String.join(",", models) + " --input " + input + " --batch " + batch + " --warmup " + warmup
-                    + " --iters " + iters + " --infer-iters " + inferIters
+                    + " --iters " + iters + " --infer-iters " + inferIters + (profile ? " --profile" : "")
                     + (torchScript == null ? "" : " --torch " + torchScript + " --python " + python)
                     + " --out " + out + "`\n\n" + sb);
         }
         return 0;
+    }
+
+    /** Milliseconds of a training step per layer method (largest first; the rest summed in one row). */
+    private static String profileTable(TrainBench.Result r) {
+        double stepMs = 1000.0 * r.batch() / r.trainImagesPerSecond();
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%nWhere a training step of %s goes (%.0f ms;"
+                + " wall clock, by the layer method the training thread is in):%n%n| where | ms per step | share |%n"
+                + "|---|---:|---:|%n", r.model(), stepMs));
+        double rest = 0;
+        int shown = 0;
+        for (Map.Entry<String, Double> e : r.stepProfile().entrySet()) {
+            if (shown < 15 && e.getValue() >= 0.005) {
+                t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f %% |%n", e.getKey(), e.getValue() * stepMs,
+                        100 * e.getValue()));
+                shown++;
+            } else {
+                rest += e.getValue();
+            }
+        }
+        if (rest > 0) {
+            t.append(String.format(Locale.ROOT, "| everything else | %.1f | %.1f %% |%n", rest * stepMs, 100 * rest));
+        }
+        return t.toString();
     }
 
     /** The peer script builds the reference ResNet-20 with BatchNorm only. */
