@@ -205,6 +205,7 @@ final class OneDnnConvolution {
         private final reorder in;
         private final reorder out;
         private final int scratchSlot;
+        private final long internalBytes;
 
         Staged(long[] shape, memory.format_tag plainTag, memory.desc wanted, int scratchSlot) {
             user = OneDnn.plain(shape, plainTag);
@@ -220,13 +221,14 @@ final class OneDnnConvolution {
                 in = new reorder(user, internal);
                 out = new reorder(internal, user);
             }
+            internalBytes = wanted.get_size();
         }
 
         /** Points at {@code a} (and at this thread's scratch buffer when the internal copy lives there). */
         void bind(INDArray a) {
             user.set_data_handle(OneDnn.address(a));
             if (scratchSlot != Scratch.NONE) {
-                internal.set_data_handle(Scratch.slot(scratchSlot, internal.get_desc().get_size()));
+                internal.set_data_handle(Scratch.slot(scratchSlot, internalBytes));
             }
         }
 
@@ -253,24 +255,27 @@ final class OneDnnConvolution {
         static final int INPUT_GRADIENT = 1;
         static final int DIFF_DST_FOR_WEIGHTS = 2;
         static final int SRC_FOR_WEIGHTS = 3;
-        private static final ThreadLocal<memory[]> SLOTS = ThreadLocal.withInitial(() -> new memory[4]);
+        private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+        private final memory[] buffers = new memory[4];
+        private final long[] sizes = new long[4];
+        private final Pointer[] handles = new Pointer[4];
 
         private Scratch() {
         }
 
         /** A buffer of at least {@code bytes} for {@code slot}, grown (never shrunk) as layers ask for more. */
         static Pointer slot(int slot, long bytes) {
-            memory[] slots = SLOTS.get();
-            memory m = slots[slot];
-            if (m == null || m.get_desc().get_size() < bytes) {
-                if (m != null) {
-                    m.close();
+            Scratch s = PER_THREAD.get();
+            if (s.sizes[slot] < bytes) {
+                if (s.buffers[slot] != null) {
+                    s.buffers[slot].close();
                 }
-                m = new memory(new memory.desc(new long[] {bytes}, memory.data_type.u8, memory.format_tag.a),
-                        OneDnn.engine());
-                slots[slot] = m;
+                s.buffers[slot] = new memory(new memory.desc(new long[] {bytes}, memory.data_type.u8,
+                        memory.format_tag.a), OneDnn.engine());
+                s.sizes[slot] = bytes;
+                s.handles[slot] = s.buffers[slot].get_data_handle();
             }
-            return m.get_data_handle();
+            return s.handles[slot];
         }
     }
 
