@@ -117,10 +117,6 @@ public class DirectBackpropConvolution extends ConvolutionLayer {
             return plans.size();
         }
 
-        private static INDArray plain(INDArray a) {
-            return OneDnn.plainFloat(a) ? a : a.castTo(DataType.FLOAT).dup('c');
-        }
-
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(false);
@@ -130,8 +126,8 @@ public class DirectBackpropConvolution extends ConvolutionLayer {
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                     plan.geometry().outputShape(), 'c');
-            plan.forward(plain(input), plain(getParam(ConvolutionParamInitializer.WEIGHT_KEY)),
-                    hasBias() ? plain(getParam(ConvolutionParamInitializer.BIAS_KEY)) : null, out);
+            plan.forward(DenseFloats.of(input), DenseFloats.of(getParam(ConvolutionParamInitializer.WEIGHT_KEY)),
+                    hasBias() ? DenseFloats.of(getParam(ConvolutionParamInitializer.BIAS_KEY)) : null, out);
             return out;
         }
 
@@ -164,10 +160,10 @@ public class DirectBackpropConvolution extends ConvolutionLayer {
             INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                     input.shape(), 'c');
             // gradient views are dense slices of the flat gradient array, so oneDNN normally writes into them
-            INDArray dw = plain(weightGrad);
-            INDArray db = biasGrad == null ? null : plain(biasGrad);
-            plan.backward(plain(input), plain(epsilon), plain(getParam(ConvolutionParamInitializer.WEIGHT_KEY)),
-                    inputGrad, dw, db);
+            INDArray dw = DenseFloats.of(weightGrad);
+            INDArray db = biasGrad == null ? null : DenseFloats.of(biasGrad);
+            plan.backward(DenseFloats.of(input), DenseFloats.of(epsilon),
+                    DenseFloats.of(getParam(ConvolutionParamInitializer.WEIGHT_KEY)), inputGrad, dw, db);
             if (dw != weightGrad) {
                 weightGrad.assign(dw);
             }

@@ -51,7 +51,7 @@ public final class DirectBatchNormLayer extends BatchNormalization {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
         double[] mean = new double[(int) channels];
         double[] var = new double[(int) channels];
-        NormKernels.batchNormForward(NormKernels.contiguous(x), out, floats(BatchNormalizationParamInitializer.GAMMA),
+        NormKernels.batchNormForward(DenseFloats.of(x), out, floats(BatchNormalizationParamInitializer.GAMMA),
                 floats(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), mean, var);
         batchMean = mean;
         batchVar = var;
@@ -69,7 +69,7 @@ public final class DirectBatchNormLayer extends BatchNormalization {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
-        NormKernels.batchNormBackward(NormKernels.contiguous(input), NormKernels.contiguous(epsilon), dx,
+        NormKernels.batchNormBackward(DenseFloats.of(input), DenseFloats.of(epsilon), dx,
                 floats(BatchNormalizationParamInitializer.GAMMA), c.getEps(), batchMean, batchVar, dGamma, dBeta);
 
         // Running statistics as DL4J updates them: a "gradient" that the NoOp updater subtracts from the parameter.
@@ -103,7 +103,7 @@ public final class DirectBatchNormLayer extends BatchNormalization {
     }
 
     private float[] floats(String param) {
-        return NormKernels.floats(getParam(param));
+        return DenseFloats.read(getParam(param));
     }
 
     private double[] doubles(String param) {
@@ -117,6 +117,6 @@ public final class DirectBatchNormLayer extends BatchNormalization {
 
     /** Writes {@code values} into the gradient view of {@code param} and returns the view. */
     private INDArray write(String param, double[] values) {
-        return NormKernels.store(values, gradientViews.get(param));
+        return DenseFloats.write(values, gradientViews.get(param));
     }
 }

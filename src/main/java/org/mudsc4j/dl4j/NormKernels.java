@@ -3,10 +3,7 @@ package org.mudsc4j.dl4j;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Training-mode BatchNorm and GroupNorm kernels for float32 NCHW tensors, written as plain loops.
@@ -15,56 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * PyTorch's time for the same tensors on this CPU, and made normalisation ~45 % of a ResNet-20 training step. Each
  * kernel here makes two passes over memory (statistics, then the output), works on blocks that stay in cache, and
  * runs the channels (BatchNorm) or samples (GroupNorm) in parallel. Statistics use the two-pass formula per block
- * and Chan's combination across blocks, in double. Arrays must be float, c-contiguous and start at offset 0
- * ({@link #contiguous}).
+ * and Chan's combination across blocks, in double. Arrays must be dense floats
+ * ({@link DenseFloats#of}).
  */
 public final class NormKernels {
     private NormKernels() {
-    }
-
-    /** {@code a} itself when the kernels can read its memory directly, otherwise a contiguous float copy. */
-    public static INDArray contiguous(INDArray a) {
-        boolean direct = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView() && a.offset() == 0
-                && Shape.hasDefaultStridesForShape(a);
-        return direct ? a : a.castTo(DataType.FLOAT).dup('c');
-    }
-
-    /** Writes per-channel results (e.g. dγ, dβ) into a parameter-shaped view such as a gradient view; returns it. */
-    public static INDArray store(double[] values, INDArray view) {
-        if (denseFloat(view) && view.length() == values.length) {
-            FloatBuffer b = buffer(view); // straight into the view: no temporary arrays or native ops per layer
-            for (int i = 0; i < values.length; i++) {
-                b.put(i, (float) values[i]);
-            }
-        } else {
-            view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
-        }
-        return view;
-    }
-
-    /** The values of a small array (such as γ or β) as floats, read directly when it is dense float memory. */
-    public static float[] floats(INDArray a) {
-        if (!denseFloat(a)) {
-            return a.castTo(DataType.FLOAT).toFloatVector();
-        }
-        float[] out = new float[(int) a.length()];
-        buffer(a).get(0, out, 0, out.length);
-        return out;
-    }
-
-    /** Whether {@code a} is float and dense in row-major order (a slice of a flat array qualifies). */
-    public static boolean denseFloat(INDArray a) {
-        if (a.dataType() != DataType.FLOAT) {
-            return false;
-        }
-        // a [1, n] slice of the flat gradient may carry either ordering and a non-default stride on its unit axis
-        return a.isVectorOrScalar() ? a.elementWiseStride() == 1
-                : a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
-    }
-
-    /** {@code a}'s elements from its first one (a view's buffer is the whole array, positioned at the view). */
-    public static FloatBuffer buffer(INDArray a) {
-        return a.data().asNioFloat().slice();
     }
 
     /** Per-thread heap copies of blocks: C2 vectorises loops over float[], not over direct buffers. */
@@ -143,10 +95,10 @@ public final class NormKernels {
 
     /** Per-channel mean and biased variance of an NCHW (or NC) tensor, over every axis but 1. */
     public static void channelMoments(INDArray x, double[] mean, double[] var) {
-        INDArray a = contiguous(x);
+        INDArray a = DenseFloats.of(x);
         int n = (int) a.size(0), c = (int) a.size(1);
         int hw = (int) (a.length() / ((long) n * c));
-        FloatBuffer b = buffer(a);
+        FloatBuffer b = DenseFloats.buffer(a);
         IntStream.range(0, c).parallel().forEach(ch -> channelMoments(b, n, c, hw, ch, mean, var));
     }
 
@@ -172,7 +124,7 @@ public final class NormKernels {
                                         double[] mean, double[] var) {
         int n = (int) x.size(0), c = (int) x.size(1);
         int hw = (int) (x.length() / ((long) n * c));
-        FloatBuffer xb = buffer(x), yb = buffer(y);
+        FloatBuffer xb = DenseFloats.buffer(x), yb = DenseFloats.buffer(y);
         IntStream.range(0, c).parallel().forEach(ch -> {
             channelMoments(xb, n, c, hw, ch, mean, var);
             double mu = mean[ch];
@@ -192,7 +144,7 @@ public final class NormKernels {
                                          double[] mean, double[] var, double[] dGamma, double[] dBeta) {
         int n = (int) x.size(0), c = (int) x.size(1);
         int hw = (int) (x.length() / ((long) n * c));
-        FloatBuffer xb = buffer(x), gb = buffer(dy), ob = buffer(dx);
+        FloatBuffer xb = DenseFloats.buffer(x), gb = DenseFloats.buffer(dy), ob = DenseFloats.buffer(dx);
         double count = (double) n * hw;
         IntStream.range(0, c).parallel().forEach(ch -> {
             float mu = (float) mean[ch];
@@ -234,7 +186,7 @@ public final class NormKernels {
         int hw = (int) (x.length() / ((long) n * c));
         int per = c / groups;
         int len = per * hw;
-        FloatBuffer xb = buffer(x), yb = buffer(y);
+        FloatBuffer xb = DenseFloats.buffer(x), yb = DenseFloats.buffer(y);
         IntStream.range(0, n * groups).parallel().forEach(ng -> {
             double[] mom = new double[2];
             int off = ng * len; // (n·C + g·per)·hw
@@ -259,7 +211,7 @@ public final class NormKernels {
         int hw = (int) (x.length() / ((long) n * c));
         int per = c / groups;
         int len = per * hw;
-        FloatBuffer xb = buffer(x), gb = buffer(dy), ob = buffer(dx);
+        FloatBuffer xb = DenseFloats.buffer(x), gb = DenseFloats.buffer(dy), ob = DenseFloats.buffer(dx);
         // per sample: dγ and dβ partials for its channels, reduced afterwards (samples run in parallel)
         double[][] partial = new double[n][];
         IntStream.range(0, n).parallel().forEach(s -> {

@@ -6,9 +6,7 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.Pointer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,12 +72,6 @@ public final class OneDnn {
     /** This thread's stream (oneDNN streams must not be shared between threads). */
     static stream stream() {
         return STREAMS.get();
-    }
-
-    /** Whether oneDNN can read or write {@code a}'s memory as a dense row-major float tensor. */
-    static boolean plainFloat(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)
-                && a.length() > 0;
     }
 
     /** The address of {@code a}'s first element (the buffer pointer already includes a view's offset). */

@@ -2,7 +2,7 @@ package org.mudsc4j.train;
 
 import java.nio.FloatBuffer;
 
-import org.mudsc4j.dl4j.NormKernels;
+import org.mudsc4j.dl4j.DenseFloats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
 
@@ -69,9 +69,9 @@ public final class SgdMomentumUpdater implements GradientUpdater<SgdMomentum> {
                     + "state length " + v.length());
         }
         double lr = config.getLearningRate(iteration, epoch);
-        if (NormKernels.denseFloat(gradient) && NormKernels.denseFloat(v)) {
-            applyInJava(NormKernels.buffer(gradient), NormKernels.buffer(v), (int) v.length(), (float) config.momentum(),
-                    (float) lr);
+        if (DenseFloats.isDense(gradient) && DenseFloats.isDense(v)) {
+            applyInJava(DenseFloats.buffer(gradient), DenseFloats.buffer(v), (int) v.length(),
+                    (float) config.momentum(), (float) lr);
             return;
         }
         INDArray g = gradient.equalShapes(v) ? gradient : gradient.reshape(v.shape());

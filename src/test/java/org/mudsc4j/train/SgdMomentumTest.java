@@ -108,8 +108,8 @@ class SgdMomentumTest {
         INDArray gRef = vRef.dup().muli(lr);
         INDArray gJava = g.dup();
         INDArray vJava = v.dup();
-        SgdMomentumUpdater.applyInJava(org.mudsc4j.dl4j.NormKernels.buffer(gJava),
-                org.mudsc4j.dl4j.NormKernels.buffer(vJava), 1000, (float) momentum, (float) lr);
+        SgdMomentumUpdater.applyInJava(org.mudsc4j.dl4j.DenseFloats.buffer(gJava),
+                org.mudsc4j.dl4j.DenseFloats.buffer(vJava), 1000, (float) momentum, (float) lr);
         org.junit.jupiter.api.Assertions.assertArrayEquals(vRef.toFloatVector(), vJava.toFloatVector());
         org.junit.jupiter.api.Assertions.assertArrayEquals(gRef.toFloatVector(), gJava.toFloatVector());
     }

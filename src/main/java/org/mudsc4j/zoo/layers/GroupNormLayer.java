@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
+import org.mudsc4j.dl4j.DenseFloats;
 import org.mudsc4j.dl4j.NormKernels;
 
 /**
@@ -75,8 +76,8 @@ final class GroupNormLayer extends BaseLayer<GroupNorm> {
             int rows = (int) (shape[0] * layerConf().getGroups());
             double[] mean = new double[rows];
             double[] invStd = new double[rows];
-            NormKernels.groupNormForward(NormKernels.contiguous(x), out, layerConf().getGroups(),
-                    NormKernels.floats(getParam(GroupNorm.GAMMA)), NormKernels.floats(getParam(GroupNorm.BETA)),
+            NormKernels.groupNormForward(DenseFloats.of(x), out, layerConf().getGroups(),
+                    DenseFloats.read(getParam(GroupNorm.GAMMA)), DenseFloats.read(getParam(GroupNorm.BETA)),
                     layerConf().getEps(), mean, invStd);
             if (training) {
                 kernelMean = mean;
@@ -169,12 +170,12 @@ final class GroupNormLayer extends BaseLayer<GroupNorm> {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
-        NormKernels.groupNormBackward(NormKernels.contiguous(input), NormKernels.contiguous(epsilon), dx,
-                layerConf().getGroups(), NormKernels.floats(getParam(GroupNorm.GAMMA)), kernelMean, kernelInvStd, dGamma,
+        NormKernels.groupNormBackward(DenseFloats.of(input), DenseFloats.of(epsilon), dx,
+                layerConf().getGroups(), DenseFloats.read(getParam(GroupNorm.GAMMA)), kernelMean, kernelInvStd, dGamma,
                 dBeta);
         Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(GroupNorm.GAMMA, NormKernels.store(dGamma, gradientViews.get(GroupNorm.GAMMA)));
-        gradient.setGradientFor(GroupNorm.BETA, NormKernels.store(dBeta, gradientViews.get(GroupNorm.BETA)));
+        gradient.setGradientFor(GroupNorm.GAMMA, DenseFloats.write(dGamma, gradientViews.get(GroupNorm.GAMMA)));
+        gradient.setGradientFor(GroupNorm.BETA, DenseFloats.write(dBeta, gradientViews.get(GroupNorm.BETA)));
         kernelMean = null;
         kernelInvStd = null;
         return new Pair<>(gradient, dx);
