@@ -3,6 +3,7 @@ package org.mudsc4j.bench;
 import java.util.Map;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.mudsc4j.dl4j.ActivationLayouts;
 import org.mudsc4j.train.ClassEmbeddings;
 import org.mudsc4j.train.CosineHeadLoss;
 import org.mudsc4j.train.TrainConfig;
@@ -56,17 +57,21 @@ public final class TrainBench {
         }
         DataSet data = new DataSet(x, y);
         LOG.info("{}: {} parameters, batch {}", spec.compact(), graph.numParams(), batch);
-        for (int i = 0; i < warmup; i++) {
-            graph.fit(data);
-        }
-        StepProfiler profiler = profile ? StepProfiler.start(Thread.currentThread()) : null;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < trainIters; i++) {
-            graph.fit(data);
-        }
-        double train = (double) trainIters * batch / ((System.nanoTime() - t0) / 1e9);
-        if (profiler != null) {
-            profiler.close();
+        StepProfiler profiler;
+        double train;
+        try (ActivationLayouts layouts = ActivationLayouts.blocked(graph)) { // as the trainer fits
+            for (int i = 0; i < warmup; i++) {
+                graph.fit(data);
+            }
+            profiler = profile ? StepProfiler.start(Thread.currentThread()) : null;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < trainIters; i++) {
+                graph.fit(data);
+            }
+            train = (double) trainIters * batch / ((System.nanoTime() - t0) / 1e9);
+            if (profiler != null) {
+                profiler.close();
+            }
         }
         for (int i = 0; i < warmup; i++) {
             graph.outputSingle(false, x);

@@ -65,21 +65,50 @@ public class DirectBackpropConvolution extends ConvolutionLayer {
         private static final int MAX_PLANS = 3;
         private final Map<List<Long>, OneDnnConvolution> plans = new LinkedHashMap<>();
         private boolean oneDnnFailed;
+        /** Channel blocks of the input and output activations ({@link ActivationLayouts}); 0: NCHW. */
+        private int inputBlock;
+        private int outputBlock;
 
         Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
 
         /** The configuration is one the direct paths handle: identity activation, NCHW, float, nothing stochastic. */
-        private boolean directConfig() {
+        boolean directConfig() {
             ConvolutionLayer c = layerConf();
             return dataType == DataType.FLOAT && c.getActivationFn() instanceof ActivationIdentity
                     && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same
                     && c.getIDropout() == null && c.getWeightNoise() == null;
         }
 
-        /** The oneDNN plan for this input, or null when DL4J's path must run. */
+        /** Sets the channel blocks of this layer's input and output (0: NCHW); see {@link ActivationLayouts}. */
+        void activationBlocks(int input, int output) {
+            if (input != inputBlock || output != outputBlock) {
+                inputBlock = input;
+                outputBlock = output;
+                plans.clear();
+            }
+        }
+
+        int inputBlock() {
+            return inputBlock;
+        }
+
+        int outputBlock() {
+            return outputBlock;
+        }
+
+        /** The oneDNN plan for this input, or null when DL4J's path must (and, with NCHW activations, may) run. */
         private OneDnnConvolution plan(INDArray x) {
+            OneDnnConvolution plan = oneDnnPlan(x);
+            if (plan == null && (inputBlock > 0 || outputBlock > 0)) {
+                throw new IllegalStateException("Convolution '" + layerConf().getLayerName() + "' holds channel-blocked"
+                        + " activations but cannot run on oneDNN (input " + Arrays.toString(x.shape()) + ")");
+            }
+            return plan;
+        }
+
+        private OneDnnConvolution oneDnnPlan(INDArray x) {
             if (oneDnnFailed || !directConfig() || x.rank() != 4 || !OneDnn.available()) {
                 return null;
             }
@@ -97,7 +126,8 @@ public class DirectBackpropConvolution extends ConvolutionLayer {
                 int[] d = c.getDilation();
                 try {
                     plan = new OneDnnConvolution(new OneDnnConvolution.Geometry(x.size(0), x.size(1), x.size(2),
-                            x.size(3), c.getNOut(), k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], hasBias()));
+                            x.size(3), c.getNOut(), k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], hasBias(), inputBlock,
+                            outputBlock));
                 } catch (RuntimeException e) { // a oneDNN error: this layer keeps DL4J's path from now on
                     LOG.warn("Convolution '{}': oneDNN primitives for input {} failed ({}); using DL4J's path",
                             c.getLayerName(), Arrays.toString(x.shape()), e.toString());

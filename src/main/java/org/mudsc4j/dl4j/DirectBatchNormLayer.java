@@ -17,6 +17,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J's oneDNN helper path here). Same outputs, same gradients and the same running-statistics update as DL4J's
  * layer (batch mean and biased variance, decay, log10-std or variance storage). Inference, double precision, other
  * layouts and locked γ/β take DL4J's path.
+ *
+ * <p>While {@link ActivationLayouts} keeps this layer's activations channel-blocked, the training pass runs on
+ * oneDNN's BatchNorm ({@link OneDnnBatchNorm}) instead, and anything but a training pass is refused (DL4J's path
+ * would read the blocked layout as NCHW).
  */
 public final class DirectBatchNormLayer extends BatchNormalization {
     /** 1 / (2·ln 10): log10 of a standard deviation from the natural log of a variance ratio. */
@@ -25,15 +29,35 @@ public final class DirectBatchNormLayer extends BatchNormalization {
     /** Statistics of the last training forward pass when it ran on the kernels; null otherwise. */
     private double[] batchMean;
     private double[] batchVar;
+    /** Channel block of this layer's input and output ({@link ActivationLayouts}); 0: NCHW. */
+    private int block;
+    private OneDnnBatchNorm blockedPlan;
 
     public DirectBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
-    private boolean kernelEligible(INDArray x, TrainingMode mode) {
+    /** Whether the configuration allows the hand-written and oneDNN training passes (float, NCHW, γ/β trained). */
+    boolean directConfig() {
         org.deeplearning4j.nn.conf.layers.BatchNormalization c = layerConf();
-        return mode == TrainingMode.TRAIN && dataType == DataType.FLOAT && x.rank() == 4
-                && c.getCnn2DFormat() == CNN2DFormat.NCHW && !c.isLockGammaBeta() && c.getIDropout() == null;
+        return dataType == DataType.FLOAT && c.getCnn2DFormat() == CNN2DFormat.NCHW && !c.isLockGammaBeta()
+                && c.getIDropout() == null;
+    }
+
+    private boolean kernelEligible(INDArray x, TrainingMode mode) {
+        return mode == TrainingMode.TRAIN && x.rank() == 4 && directConfig();
+    }
+
+    /** Sets the channel block of this layer's activations (0: NCHW); see {@link ActivationLayouts}. */
+    void activationBlock(int block) {
+        if (block != this.block) {
+            this.block = block;
+            blockedPlan = null;
+        }
+    }
+
+    int activationBlock() {
+        return block;
     }
 
     @Override
@@ -41,6 +65,11 @@ public final class DirectBatchNormLayer extends BatchNormalization {
         batchMean = null;
         batchVar = null;
         if (!kernelEligible(x, training)) {
+            if (block > 0) {
+                throw new IllegalStateException("BatchNorm '" + layerConf().getLayerName() + "' holds channel-blocked "
+                        + "activations, which only its training pass reads; close the ActivationLayouts first (got "
+                        + training + " on input " + java.util.Arrays.toString(x.shape()) + ")");
+            }
             return super.preOutput(x, training, workspaceMgr);
         }
         long channels = x.size(1);
@@ -51,8 +80,13 @@ public final class DirectBatchNormLayer extends BatchNormalization {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
         double[] mean = new double[(int) channels];
         double[] var = new double[(int) channels];
-        NormKernels.batchNormForward(DenseFloats.of(x), out, floats(BatchNormalizationParamInitializer.GAMMA),
-                floats(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), mean, var);
+        if (block > 0) {
+            blockedPlan(x).forward(DenseFloats.of(x), DenseFloats.of(getParam(BatchNormalizationParamInitializer.GAMMA)),
+                    DenseFloats.of(getParam(BatchNormalizationParamInitializer.BETA)), out, mean, var);
+        } else {
+            NormKernels.batchNormForward(DenseFloats.of(x), out, floats(BatchNormalizationParamInitializer.GAMMA),
+                    floats(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), mean, var);
+        }
         batchMean = mean;
         batchVar = var;
         return out;
@@ -67,10 +101,30 @@ public final class DirectBatchNormLayer extends BatchNormalization {
         org.deeplearning4j.nn.conf.layers.BatchNormalization c = layerConf();
         int channels = batchMean.length;
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        double[] dGamma = new double[channels];
-        double[] dBeta = new double[channels];
-        NormKernels.batchNormBackward(DenseFloats.of(input), DenseFloats.of(epsilon), dx,
-                floats(BatchNormalizationParamInitializer.GAMMA), c.getEps(), batchMean, batchVar, dGamma, dBeta);
+        INDArray gammaGrad;
+        INDArray betaGrad;
+        if (block > 0) {
+            gammaGrad = gradientViews.get(BatchNormalizationParamInitializer.GAMMA);
+            betaGrad = gradientViews.get(BatchNormalizationParamInitializer.BETA);
+            INDArray dg = DenseFloats.of(gammaGrad);
+            INDArray db = DenseFloats.of(betaGrad);
+            blockedPlan(input).backward(DenseFloats.of(input), DenseFloats.of(epsilon),
+                    DenseFloats.of(getParam(BatchNormalizationParamInitializer.GAMMA)),
+                    DenseFloats.of(getParam(BatchNormalizationParamInitializer.BETA)), dx, dg, db);
+            if (dg != gammaGrad) {
+                gammaGrad.assign(dg);
+            }
+            if (db != betaGrad) {
+                betaGrad.assign(db);
+            }
+        } else {
+            double[] dGamma = new double[channels];
+            double[] dBeta = new double[channels];
+            NormKernels.batchNormBackward(DenseFloats.of(input), DenseFloats.of(epsilon), dx,
+                    floats(BatchNormalizationParamInitializer.GAMMA), c.getEps(), batchMean, batchVar, dGamma, dBeta);
+            gammaGrad = write(BatchNormalizationParamInitializer.GAMMA, dGamma);
+            betaGrad = write(BatchNormalizationParamInitializer.BETA, dBeta);
+        }
 
         // Running statistics as DL4J updates them: a "gradient" that the NoOp updater subtracts from the parameter.
         double decay = c.getDecay();
@@ -92,14 +146,22 @@ public final class DirectBatchNormLayer extends BatchNormalization {
             }
         }
         Gradient g = new DefaultGradient();
-        g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, write(BatchNormalizationParamInitializer.GAMMA, dGamma));
-        g.setGradientFor(BatchNormalizationParamInitializer.BETA, write(BatchNormalizationParamInitializer.BETA, dBeta));
+        g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, gammaGrad);
+        g.setGradientFor(BatchNormalizationParamInitializer.BETA, betaGrad);
         g.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN,
                 write(BatchNormalizationParamInitializer.GLOBAL_MEAN, dMean));
         g.setGradientFor(statKey, write(statKey, dStat));
         batchMean = null;
         batchVar = null;
         return new Pair<>(g, dx);
+    }
+
+    /** The oneDNN plan for blocked activations of {@code x}'s shape (rebuilt when the batch size changes). */
+    private OneDnnBatchNorm blockedPlan(INDArray x) {
+        if (blockedPlan == null || !blockedPlan.fits(x.shape())) {
+            blockedPlan = new OneDnnBatchNorm(x.shape(), block, layerConf().getEps());
+        }
+        return blockedPlan;
     }
 
     private float[] floats(String param) {

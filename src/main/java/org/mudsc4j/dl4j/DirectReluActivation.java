@@ -60,7 +60,7 @@ public class DirectReluActivation extends ActivationLayer {
             super(conf, dataType);
         }
 
-        private boolean plainRelu() {
+        boolean plainRelu() {
             return new ActivationReLU().equals(layerConf().getActivationFn())
                     && layerConf().getIDropout() == null;
         }

@@ -65,6 +65,59 @@ public final class OneDnn {
         }
     }
 
+    /**
+     * The channel block of the activation layout oneDNN's convolutions prefer here ({@code nChw8c} on AVX2,
+     * {@code nChw16c} on AVX-512), or 0 when they want plain NCHW or oneDNN is unavailable. Activations kept in this
+     * layout between layers skip two reorders per convolution and direction ({@link ActivationLayouts}).
+     */
+    public static int activationBlock() {
+        Integer b = activationBlock;
+        if (b == null) {
+            synchronized (OneDnn.class) {
+                if (activationBlock == null) {
+                    activationBlock = available() ? probeBlock() : 0;
+                }
+                b = activationBlock;
+            }
+        }
+        return b;
+    }
+
+    private static volatile Integer activationBlock;
+
+    /** Asks oneDNN which source layout it picks for a typical 3x3, 16-to-16-channel training convolution. */
+    private static int probeBlock() {
+        try {
+            long[] act = {32, 16, 16, 16};
+            var any = memory.format_tag.any;
+            var f32 = memory.data_type.f32;
+            var fd = new org.bytedeco.dnnl.convolution_forward.desc(dnnl.prop_kind.forward_training,
+                    dnnl.algorithm.convolution_direct, new memory.desc(act, f32, any),
+                    new memory.desc(new long[] {16, 16, 3, 3}, f32, any), new memory.desc(act, f32, any),
+                    new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1}, new long[] {1, 1});
+            memory.desc src = new org.bytedeco.dnnl.convolution_forward.primitive_desc(fd, cpu).src_desc();
+            for (int block : new int[] {8, 16}) {
+                if (src.equals(new memory.desc(act, f32, activationTag(block)))) {
+                    return block;
+                }
+            }
+            return 0;
+        } catch (RuntimeException e) {
+            LOG.warn("oneDNN layout probe failed ({}); activations stay in NCHW", e.toString());
+            return 0;
+        }
+    }
+
+    /** The format tag of a 4-d activation with channel block {@code block} (0: plain NCHW). */
+    static memory.format_tag activationTag(int block) {
+        return switch (block) {
+            case 0 -> memory.format_tag.nchw;
+            case 8 -> memory.format_tag.nChw8c;
+            case 16 -> memory.format_tag.nChw16c;
+            default -> throw new IllegalArgumentException("Unsupported channel block " + block);
+        };
+    }
+
     static engine engine() {
         return cpu;
     }

@@ -24,10 +24,10 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
 /**
- * One 2-D convolution's oneDNN primitives and buffers for one input shape: NCHW float activations, OIHW weights
- * (DL4J's layouts), optional bias. Built once per layer and batch shape, then reused every step.
+ * One 2-D convolution's oneDNN primitives and buffers for one input shape: float activations in NCHW (DL4J's
+ * layout) or in oneDNN's channel-blocked layout ({@link ActivationLayouts}), OIHW weights, optional bias. Built once per layer and batch shape, then reused every step.
  *
- * <p>Each activation crosses between DL4J's plain layout and oneDNN's preferred (blocked) one once per direction:
+ * <p>A plain activation crosses into oneDNN's preferred (blocked) layout once per direction:
  * forward reorders the input in and the output out; backward reorders the incoming gradient in and the input
  * gradient out, and reuses the blocked input kept from the forward pass for the weight gradient. Buffers that only
  * live within one call come from a per-thread scratch area shared by all layers.
@@ -35,10 +35,28 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
  * <p>Not thread-safe: one instance belongs to one layer, which DL4J runs on one thread at a time.
  */
 final class OneDnnConvolution {
-    /** Shapes and hyper-parameters; padding is top/left, the bottom/right padding follows from the output size. */
+    /**
+     * Shapes and hyper-parameters; padding is top/left, the bottom/right padding follows from the output size.
+     * {@code inputBlock}/{@code outputBlock}: the channel block of the input (and its gradient) and of the output (and
+     * its gradient) as the caller holds them, 0 for plain NCHW ({@link ActivationLayouts}).
+     */
     record Geometry(long batch, long inChannels, long height, long width, long outChannels, long kernelH,
                     long kernelW, long strideH, long strideW, long padH, long padW, long dilationH,
-                    long dilationW, boolean bias) {
+                    long dilationW, boolean bias, int inputBlock, int outputBlock) {
+        Geometry {
+            if (inputBlock > 0 && inChannels % inputBlock != 0 || outputBlock > 0 && outChannels % outputBlock != 0) {
+                throw new IllegalArgumentException("Channel counts " + inChannels + "/" + outChannels
+                        + " are not multiples of the activation blocks " + inputBlock + "/" + outputBlock);
+            }
+        }
+
+        /** Plain NCHW activations on both sides. */
+        Geometry(long batch, long inChannels, long height, long width, long outChannels, long kernelH, long kernelW,
+                 long strideH, long strideW, long padH, long padW, long dilationH, long dilationW, boolean bias) {
+            this(batch, inChannels, height, width, outChannels, kernelH, kernelW, strideH, strideW, padH, padW,
+                    dilationH, dilationW, bias, 0, 0);
+        }
+
         long outHeight() {
             return (height + 2 * padH - ((kernelH - 1) * dilationH + 1)) / strideH + 1;
         }
@@ -111,16 +129,18 @@ final class OneDnnConvolution {
         backwardData = new convolution_backward_data(dpd);
         backwardWeights = new convolution_backward_weights(wpd);
 
-        src = new Staged(in, memory.format_tag.nchw, fpd.src_desc(), Scratch.NONE);
+        memory.format_tag inTag = OneDnn.activationTag(g.inputBlock());
+        memory.format_tag outTag = OneDnn.activationTag(g.outputBlock());
+        src = new Staged(in, inTag, fpd.src_desc(), Scratch.NONE);
         srcForWeights = wpd.src_desc().equals(fpd.src_desc()) ? src
-                : new Staged(in, memory.format_tag.nchw, wpd.src_desc(), Scratch.SRC_FOR_WEIGHTS);
+                : new Staged(in, inTag, wpd.src_desc(), Scratch.SRC_FOR_WEIGHTS);
         weights = new Staged(w, memory.format_tag.oihw, fpd.weights_desc(), Scratch.NONE);
         weightsForData = new Staged(w, memory.format_tag.oihw, dpd.weights_desc(), Scratch.NONE);
-        dst = new Staged(out, memory.format_tag.nchw, fpd.dst_desc(), Scratch.OUTPUT);
-        diffDst = new Staged(out, memory.format_tag.nchw, dpd.diff_dst_desc(), Scratch.OUTPUT);
+        dst = new Staged(out, outTag, fpd.dst_desc(), Scratch.OUTPUT);
+        diffDst = new Staged(out, outTag, dpd.diff_dst_desc(), Scratch.OUTPUT);
         diffDstForWeights = wpd.diff_dst_desc().equals(dpd.diff_dst_desc()) ? diffDst
-                : new Staged(out, memory.format_tag.nchw, wpd.diff_dst_desc(), Scratch.DIFF_DST_FOR_WEIGHTS);
-        diffSrc = new Staged(in, memory.format_tag.nchw, dpd.diff_src_desc(), Scratch.INPUT_GRADIENT);
+                : new Staged(out, outTag, wpd.diff_dst_desc(), Scratch.DIFF_DST_FOR_WEIGHTS);
+        diffSrc = new Staged(in, inTag, dpd.diff_src_desc(), Scratch.INPUT_GRADIENT);
         diffWeights = new Staged(w, memory.format_tag.oihw, wpd.diff_weights_desc(), Scratch.NONE);
         bias = g.bias() ? OneDnn.plain(new long[] {g.outChannels()}, memory.format_tag.x) : null;
         diffBias = g.bias() ? OneDnn.plain(new long[] {g.outChannels()}, memory.format_tag.x) : null;
@@ -195,7 +215,7 @@ final class OneDnnConvolution {
     }
 
     /**
-     * A tensor in the caller's plain layout ({@link #user}, pointed at the caller's array on every use) and the
+     * A tensor in the caller's layout ({@link #user}, pointed at the caller's array on every use) and the
      * layout the primitive wants ({@link #internal}: the same memory when the layouts agree, otherwise an own
      * buffer with reorders both ways).
      */
@@ -207,8 +227,8 @@ final class OneDnnConvolution {
         private final int scratchSlot;
         private final long internalBytes;
 
-        Staged(long[] shape, memory.format_tag plainTag, memory.desc wanted, int scratchSlot) {
-            user = OneDnn.plain(shape, plainTag);
+        Staged(long[] shape, memory.format_tag userTag, memory.desc wanted, int scratchSlot) {
+            user = OneDnn.plain(shape, userTag);
             if (wanted.equals(user.get_desc())) {
                 internal = user;
                 in = null;

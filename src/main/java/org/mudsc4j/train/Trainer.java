@@ -2,6 +2,7 @@ package org.mudsc4j.train;
 
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.mudsc4j.dl4j.ActivationLayouts;
 import org.mudsc4j.util.Progress;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -163,7 +164,9 @@ public final class Trainer {
         long examples = 0;
         int batchCount = 0;
         double lastLr = 0;
-        try (ProgressBar bar = Progress.start(task, data.examplesPerEpoch(), "img", LOG)) {
+        // blocked activations only while fitting: the evaluator and the caller see an ordinary NCHW graph
+        try (ProgressBar bar = Progress.start(task, data.examplesPerEpoch(), "img", LOG);
+             ActivationLayouts layouts = ActivationLayouts.blocked(net)) {
             while (batches.hasNext()) {
                 DataSet batch = batches.next();
                 int n = batch.numExamples();

@@ -7,7 +7,9 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.junit.jupiter.api.Test;
 import org.mudsc4j.train.ClassEmbeddings;
+import org.mudsc4j.dl4j.ActivationLayouts;
 import org.mudsc4j.dl4j.DirectAddVertex;
+import org.mudsc4j.dl4j.OneDnn;
 import org.mudsc4j.dl4j.DirectBackpropConvolution;
 import org.mudsc4j.dl4j.DirectReluActivation;
 import org.mudsc4j.train.CosineHeadLoss;
@@ -19,9 +21,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.reflect.Field;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The revived oneDNN helpers only run in float32, so the double-precision gradient checks never exercise them:
@@ -110,6 +116,46 @@ class OneDnnGradientTest {
                 assertTrue(diff < 1e-4, model + " " + k + ": relative max difference " + diff);
             }
         }
+    }
+
+    /**
+     * With {@link ActivationLayouts} open, the training path keeps activations channel-blocked between its
+     * convolutions, BatchNorms, ReLUs and adds: the gradients (and BatchNorm's running-statistics updates, which are
+     * part of them) must still be the stock layers' ones, and closing the layouts must leave an ordinary graph.
+     */
+    @Test
+    void blockedActivationsGiveTheStockGradients() {
+        assumeTrue(OneDnn.available(), "direct oneDNN is not available here");
+        ModelSpec spec = ModelSpec.parse("resnet20x1@3x8x8");
+        CosineHeadLoss head = CosineHeadLoss.forTask(ClassEmbeddings.seeded(10, 0), new int[] {0, 1, 2, 3, 4}, 100);
+        ComputationGraph stock = ModelZoo.build(spec, 7, head);
+        ComputationGraph fast = TrainingRecipe.impose(stock, TrainConfig.of(2, 8, 0.1, 0), 10);
+        INDArray[] xy = batch(14);
+        INDArray expectedOut = stock.outputSingle(false, xy[0]);
+        Map<String, INDArray> g1 = gradients(stock, xy[0], xy[1]);
+        Map<String, INDArray> g2;
+        try (ActivationLayouts layouts = ActivationLayouts.blocked(fast)) {
+            assertTrue(layouts.block() > 0, "oneDNN prefers plain NCHW activations here");
+            Set<String> blocked = layouts.blockedTensors();
+            // stem, first and second stage blocks, their stride-2 shortcuts; not the pooled last stage's output
+            for (String v : new String[] {"conv1", "bn1", "relu", "layer1.0.add", "layer2.0.shortcut.1",
+                    "layer2.2.relu2", "layer3.0.conv1"}) {
+                assertTrue(blocked.contains(v), v + " not blocked: " + blocked);
+            }
+            assertFalse(blocked.contains("layer3.2.relu2"), "the pooled output must stay NCHW");
+            g2 = gradients(fast, xy[0], xy[1]);
+            INDArray[] in = xy;
+            assertThrows(IllegalStateException.class, () -> fast.outputSingle(false, in[0]),
+                    "inference must refuse blocked BatchNorm activations");
+        }
+        assertEquals(g1.keySet(), g2.keySet());
+        for (String k : g1.keySet()) {
+            double scale = Math.max(g1.get(k).amaxNumber().doubleValue(), 1e-6);
+            double diff = g1.get(k).sub(g2.get(k)).amaxNumber().doubleValue() / scale;
+            assertTrue(diff < 1e-4, k + ": relative max difference " + diff);
+        }
+        INDArray out = fast.outputSingle(false, xy[0]);
+        assertTrue(expectedOut.equalsWithEps(out, 1e-5), "outputs after closing the layouts differ");
     }
 
     /** Eight random 3×8×8 images and one-hot labels over five classes. */

@@ -1,0 +1,161 @@
+package org.mudsc4j.dl4j;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+
+/**
+ * Keeps the activations between training-path layers in oneDNN's channel-blocked layout ({@code nChw8c} on AVX2)
+ * for as long as this object is open, and puts every layer back on NCHW when it is closed.
+ *
+ * <p>Why: with NCHW activations every oneDNN convolution reorders its input and output into and out of the blocked
+ * layout, in both directions: four passes over each activation per step, about 10 % of a ResNet-20 ×1 training step
+ * here. Between two convolutions sit only BatchNorm (oneDNN's own primitive on the blocked layout,
+ * {@link OneDnnBatchNorm}), ReLU and residual adds, and the last two are element-wise, so they do not care how the
+ * channels are ordered. The arrays keep their NCHW shape; only the order of their elements changes.
+ *
+ * <p>Which tensors are blocked: the output of every direct convolution, BatchNorm, ReLU or add vertex whose channels
+ * are a multiple of the block, unless a consumer is another kind of vertex (pooling, a dense layer, a network output)
+ * or a layout-preserving consumer (BatchNorm, ReLU, add) also reads a tensor that must stay NCHW. The graph's input
+ * and outputs are always NCHW, so the first convolution reads NCHW and the network's results are unchanged.
+ *
+ * <p>Only for training passes ({@code fit}): inference, evaluation and activation capture must run with the layouts
+ * closed; a blocked BatchNorm refuses anything but a training pass. Off with {@code -Dmudsc4j.blocked=false}, and
+ * whenever direct oneDNN is off ({@link OneDnn}).
+ */
+public final class ActivationLayouts implements AutoCloseable {
+    public static final String DISABLE_PROPERTY = "mudsc4j.blocked";
+
+    private enum Role { CONVOLUTION, PRESERVING, OTHER }
+
+    private final List<Runnable> resets = new ArrayList<>();
+    private final Set<String> blockedTensors;
+    private final int block;
+
+    private ActivationLayouts(Set<String> blockedTensors, int block) {
+        this.blockedTensors = blockedTensors;
+        this.block = block;
+    }
+
+    /** Switches {@code net}'s eligible activations to the blocked layout until {@link #close()}. */
+    public static ActivationLayouts blocked(ComputationGraph net) {
+        int block = "false".equalsIgnoreCase(System.getProperty(DISABLE_PROPERTY)) ? 0 : OneDnn.activationBlock();
+        if (block == 0) {
+            return new ActivationLayouts(Set.of(), 0);
+        }
+        Set<String> blocked = blockedTensors(net, block);
+        ActivationLayouts layouts = new ActivationLayouts(blocked, block);
+        Map<String, List<String>> inputs = net.getConfiguration().getVertexInputs();
+        for (String name : blocked.isEmpty() ? List.<String>of() : inputs.keySet()) {
+            Layer layer = layerOf(net.getVertex(name));
+            int out = blocked.contains(name) ? block : 0;
+            if (layer instanceof DirectBackpropConvolution.Runtime conv) {
+                int in = blocked.contains(inputs.get(name).get(0)) ? block : 0;
+                if (in > 0 || out > 0) {
+                    conv.activationBlocks(in, out);
+                    layouts.resets.add(() -> conv.activationBlocks(0, 0));
+                }
+            } else if (layer instanceof DirectBatchNormLayer bn && out > 0) {
+                bn.activationBlock(out);
+                layouts.resets.add(() -> bn.activationBlock(0));
+            }
+        }
+        return layouts;
+    }
+
+    /** The vertices whose output tensors are blocked (for tests and logs). */
+    public Set<String> blockedTensors() {
+        return blockedTensors;
+    }
+
+    /** The channel block in use, 0 when everything stays NCHW. */
+    public int block() {
+        return block;
+    }
+
+    /** Puts every layer back on NCHW activations. */
+    @Override
+    public void close() {
+        resets.forEach(Runnable::run);
+        resets.clear();
+    }
+
+    /**
+     * The largest set of vertices whose outputs can be blocked: start from every eligible vertex and drop those that
+     * break a rule until none does (the rules only ever remove, so this ends).
+     */
+    static Set<String> blockedTensors(ComputationGraph net, int block) {
+        ComputationGraphConfiguration conf = net.getConfiguration();
+        Map<String, List<String>> inputs = conf.getVertexInputs();
+        Map<String, List<String>> consumers = new HashMap<>();
+        Map<String, Role> roles = new HashMap<>();
+        Set<String> blocked = new LinkedHashSet<>();
+        for (Map.Entry<String, List<String>> e : inputs.entrySet()) {
+            for (String in : e.getValue()) {
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(e.getKey());
+            }
+            roles.put(e.getKey(), role(net.getVertex(e.getKey()), block));
+        }
+        for (String name : inputs.keySet()) {
+            if (roles.get(name) != Role.OTHER && !conf.getNetworkOutputs().contains(name)
+                    && (roles.get(name) != Role.CONVOLUTION || outputChannels(net.getVertex(name)) % block == 0)) {
+                blocked.add(name);
+            }
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = blocked.removeIf(name -> {
+                if (roles.get(name) == Role.PRESERVING
+                        && !blocked.containsAll(inputs.get(name))) {
+                    return true; // its output has its inputs' layout, and one of them is NCHW
+                }
+                for (String c : consumers.getOrDefault(name, List.of())) {
+                    Role r = roles.get(c);
+                    if (r == Role.OTHER || r == Role.PRESERVING && !blocked.contains(c)) {
+                        return true; // a consumer reads NCHW only
+                    }
+                }
+                return false;
+            });
+        }
+        return blocked;
+    }
+
+    /** What a vertex can do with blocked activations. */
+    private static Role role(GraphVertex v, int block) {
+        Layer layer = layerOf(v);
+        if (layer == null) {
+            return v instanceof DirectAddVertex.Runtime ? Role.PRESERVING : Role.OTHER;
+        }
+        if (((LayerVertex) v).getLayerPreProcessor() != null) {
+            return Role.OTHER;
+        }
+        if (layer instanceof DirectBackpropConvolution.Runtime conv) {
+            return conv.directConfig() ? Role.CONVOLUTION : Role.OTHER; // reads either layout
+        }
+        if (layer instanceof DirectBatchNormLayer bn) {
+            return bn.directConfig() && bn.layerConf().getNOut() % block == 0 ? Role.PRESERVING : Role.OTHER;
+        }
+        if (layer instanceof DirectReluActivation.Runtime relu) {
+            return relu.plainRelu() ? Role.PRESERVING : Role.OTHER;
+        }
+        return Role.OTHER;
+    }
+
+    private static long outputChannels(GraphVertex v) {
+        return ((DirectBackpropConvolution.Runtime) layerOf(v)).layerConf().getNOut();
+    }
+
+    private static Layer layerOf(GraphVertex v) {
+        return v != null && v.hasLayer() && v instanceof LayerVertex ? v.getLayer() : null;
+    }
+}
