@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.mudsc4j.dl4j.ActivationLayouts;
 import org.mudsc4j.train.ClassEmbeddings;
 import org.mudsc4j.train.CosineHeadLoss;
+import org.mudsc4j.train.FusedSgdUpdater;
 import org.mudsc4j.train.TrainConfig;
 import org.mudsc4j.train.TrainingRecipe;
 import org.mudsc4j.zoo.ModelSpec;
@@ -48,6 +49,7 @@ public final class TrainBench {
         TrainConfig cfg = TrainConfig.of(100, batch, 0.1, 0);
         ComputationGraph graph = TrainingRecipe.impose(ModelZoo.build(spec, 0,
                 CosineHeadLoss.forTask(emb, classes, cfg.logitScale())), cfg, 1000);
+        FusedSgdUpdater.install(graph); // as the trainer does
         Nd4j.getRandom().setSeed(1);
         ModelSpec.InputShape in = spec.input();
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, in.channels(), in.height(), in.width());

@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Why: in training, DL4J's activation layer copies its input and applies the ReLU in place on the copy, and in
  * backprop copies the input again before taking the derivative: four passes over the tensor where two do (one
- * {@code max(x, 0)} into a new array; {@code dy·[x > 0]} into a new array). It also applies the activation in
+ * {@code max(x, 0)} into a new array; {@code dy·[x > 0]} into a new array; each one oneDNN primitive,
+ * {@link OneDnnRelu}, when oneDNN is available). It also applies the activation in
  * place on its input in inference, which silently overwrites the previous vertex's output (DL4J-NOTES, the
  * aliasing trap); this layer never writes to its input. Other activations take DL4J's path. Still an
  * {@code instanceof ActivationLayer}.
@@ -56,8 +57,21 @@ public class DirectReluActivation extends ActivationLayer {
 
     /** The runtime layer. */
     static final class Runtime extends org.deeplearning4j.nn.layers.ActivationLayer {
+        private OneDnnRelu plan;
+
         Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
+        }
+
+        /** oneDNN's ReLU for {@code x}, or null when ND4J's ops must run (no oneDNN, or not dense float). */
+        private OneDnnRelu plan(INDArray x) {
+            if (!OneDnn.available() || !DenseFloats.isDense(x)) {
+                return null;
+            }
+            if (plan == null || plan.length() != x.length()) {
+                plan = new OneDnnRelu(x.length());
+            }
+            return plan;
         }
 
         boolean plainRelu() {
@@ -72,7 +86,12 @@ public class DirectReluActivation extends ActivationLayer {
             }
             assertInputSet(false);
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
-            Nd4j.exec(new RectifiedLinear(input, out));
+            OneDnnRelu relu = plan(input);
+            if (relu != null) {
+                relu.forward(input, out);
+            } else {
+                Nd4j.exec(new RectifiedLinear(input, out));
+            }
             return out;
         }
 
@@ -84,9 +103,14 @@ public class DirectReluActivation extends ActivationLayer {
             assertInputSet(true);
             INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
                     'c');
-            // dy·[x > 0] as a step mask multiplied in place: half the time of libnd4j's RectifiedLinearDerivative
-            Nd4j.exec(new Step(input, dx));
-            Nd4j.exec(new MulOp(dx, epsilon, dx));
+            OneDnnRelu relu = plan(input);
+            if (relu != null && DenseFloats.isDense(epsilon)) {
+                relu.backward(input, epsilon, dx);
+            } else {
+                // dy·[x > 0] as a step mask multiplied in place: half the time of libnd4j's RectifiedLinearDerivative
+                Nd4j.exec(new Step(input, dx));
+                Nd4j.exec(new MulOp(dx, epsilon, dx));
+            }
             return new Pair<>(new DefaultGradient(), dx);
         }
     }

@@ -79,6 +79,7 @@ public final class Trainer {
                     org.mudsc4j.dl4j.Dl4jRuntime.software());
         }
         TrainingRecipe.verify(net, cfg, itersPerEpoch);
+        FusedSgdUpdater.install(net); // DL4J's arithmetic without its per-parameter native calls
         if (net.getIterationCount() != info.epochsCompleted() * itersPerEpoch) {
             throw new CheckpointException("Checkpoint " + checkpoint + " has iteration count "
                     + net.getIterationCount() + ", expected " + info.epochsCompleted() + " x " + itersPerEpoch);
