@@ -142,6 +142,12 @@ public class DirectBackpropConvolution extends ConvolutionLayer {
             return plan;
         }
 
+        @Override
+        public double calcRegularizationScore(boolean backpropParamsOnly) {
+            double score = L2Score.of(this);
+            return Double.isNaN(score) ? super.calcRegularizationScore(backpropParamsOnly) : score;
+        }
+
         /** How many oneDNN plans (input shapes) this layer holds; zero when it runs on DL4J's path. */
         int plans() {
             return plans.size();

@@ -156,6 +156,12 @@ public final class DirectBatchNormLayer extends BatchNormalization {
         return new Pair<>(g, dx);
     }
 
+    @Override
+    public double calcRegularizationScore(boolean backpropParamsOnly) {
+        double score = L2Score.of(this);
+        return Double.isNaN(score) ? super.calcRegularizationScore(backpropParamsOnly) : score;
+    }
+
     /** The oneDNN plan for blocked activations of {@code x}'s shape (rebuilt when the batch size changes). */
     private OneDnnBatchNorm blockedPlan(INDArray x) {
         if (blockedPlan == null || !blockedPlan.fits(x.shape())) {
