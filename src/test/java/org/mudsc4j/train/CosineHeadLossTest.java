@@ -82,6 +82,37 @@ class CosineHeadLossTest {
         assertEquals(total / B, loss.computeGradientAndScore(y, e, id, null, true).getFirst(), 1e-9);
     }
 
+    /**
+     * An identity activation takes the Java loops, any other activation ND4J's ops; a leaky ReLU with slope 1 is
+     * the identity too, so both paths must agree, in float and in double, with and without a mask.
+     */
+    @Test
+    void javaPathMatchesNd4jPath() {
+        CosineHeadLoss loss = loss(30);
+        IActivation java = new ActivationIdentity();
+        IActivation nd4j = new org.nd4j.linalg.activations.impl.ActivationLReLU(1.0);
+        INDArray mask = Nd4j.create(new double[] {1, 0, 1, 1, 0});
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray pre = randomPreOutput(4).castTo(type);
+            INDArray y = oneHot(2, 1, 0, 3, 3).castTo(type);
+            double tol = type == DataType.FLOAT ? 1e-4 : 1e-10;
+            for (INDArray m : new INDArray[] {null, mask}) {
+                INDArray g1 = loss.computeGradient(y, pre, java, m);
+                INDArray g2 = loss.computeGradient(y, pre, nd4j, m);
+                assertEquals(type, g1.dataType());
+                double scale = g2.amaxNumber().doubleValue();
+                assertTrue(scale > 0);
+                assertTrue(g1.castTo(DataType.DOUBLE).sub(g2.castTo(DataType.DOUBLE)).amaxNumber().doubleValue()
+                        < tol * scale, type + " gradient, mask " + m);
+                assertEquals(loss.computeScore(y, pre, nd4j, m, true), loss.computeScore(y, pre, java, m, true),
+                        tol * 10);
+                var pair = loss.computeGradientAndScore(y, pre, java, m, false);
+                assertEquals(loss.computeScore(y, pre, nd4j, m, false), pair.getFirst(), tol * 10);
+                assertTrue(pair.getSecond().equalsWithEps(g1, 1e-12));
+            }
+        }
+    }
+
     @Test
     void gradientMatchesCentralDifferences() {
         // A moderate scale keeps the softmax away from saturation so finite differences are informative.
