@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * oneDNN called directly (bytedeco's build of oneDNN 2.5), for the training-path convolutions.
+ * oneDNN called directly (bytedeco's build of oneDNN 2.5), for the training path: convolutions, and BatchNorm and ReLU
+ * on channel-blocked activations ({@link ActivationLayouts}).
  *
  * <p>Why not through libnd4j: its {@code conv2d}/{@code conv2d_bp} ops build every primitive afresh and move each
  * activation between DL4J's plain NCHW layout and oneDNN's blocked one about nine times per layer and step, into
@@ -132,8 +133,13 @@ public final class OneDnn {
         return a.data().addressPointer();
     }
 
-    /** A plain (user-layout) memory of the given shape; its data handle is set before every use. */
+    /** A float memory of the given shape and layout whose data handle is set before every use. */
     static memory plain(long[] shape, memory.format_tag tag) {
-        return new memory(new memory.desc(shape, memory.data_type.f32, tag), cpu, new Pointer());
+        return unbound(new memory.desc(shape, memory.data_type.f32, tag));
+    }
+
+    /** A memory of {@code desc} without data of its own; its data handle is set before every use. */
+    static memory unbound(memory.desc desc) {
+        return new memory(desc, cpu, new Pointer());
     }
 }

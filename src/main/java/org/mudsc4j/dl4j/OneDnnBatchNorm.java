@@ -10,7 +10,6 @@ import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl.normalization_flags;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
@@ -70,15 +69,15 @@ final class OneDnnBatchNorm {
         }
         forward = new batch_normalization_forward(fpd);
         backward = new batch_normalization_backward(bpd);
-        src = bound(data);
-        dst = bound(data);
-        diffDst = bound(data);
-        diffSrc = bound(data);
+        src = OneDnn.unbound(data);
+        dst = OneDnn.unbound(data);
+        diffDst = OneDnn.unbound(data);
+        diffSrc = OneDnn.unbound(data);
         memory.desc perChannel = new memory.desc(new long[] {shape[1]}, memory.data_type.f32, memory.format_tag.x);
-        scale = bound(perChannel);
-        shift = bound(perChannel);
-        diffScale = bound(perChannel);
-        diffShift = bound(perChannel);
+        scale = OneDnn.unbound(perChannel);
+        shift = OneDnn.unbound(perChannel);
+        diffScale = OneDnn.unbound(perChannel);
+        diffShift = OneDnn.unbound(perChannel);
         mean = new memory(fpd.mean_desc(), engine);
         variance = new memory(fpd.variance_desc(), engine);
 
@@ -97,10 +96,6 @@ final class OneDnnBatchNorm {
         backwardArgs.put(DNNL_ARG_DIFF_SRC, diffSrc);
         backwardArgs.put(DNNL_ARG_DIFF_SCALE, diffScale);
         backwardArgs.put(DNNL_ARG_DIFF_SHIFT, diffShift);
-    }
-
-    private static memory bound(memory.desc desc) {
-        return new memory(desc, OneDnn.engine(), new Pointer()); // handle set before every use
     }
 
     boolean fits(long[] shape) {

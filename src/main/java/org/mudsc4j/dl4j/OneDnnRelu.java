@@ -7,7 +7,6 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
@@ -45,10 +44,10 @@ final class OneDnnRelu {
                 0f, 0f), engine, fpd);
         forward = new eltwise_forward(fpd);
         backward = new eltwise_backward(bpd);
-        src = new memory(flat, engine, new Pointer());
-        dst = new memory(flat, engine, new Pointer());
-        diffDst = new memory(flat, engine, new Pointer());
-        diffSrc = new memory(flat, engine, new Pointer());
+        src = OneDnn.unbound(flat);
+        dst = OneDnn.unbound(flat);
+        diffDst = OneDnn.unbound(flat);
+        diffSrc = OneDnn.unbound(flat);
         forwardArgs.put(DNNL_ARG_SRC, src);
         forwardArgs.put(DNNL_ARG_DST, dst);
         backwardArgs.put(DNNL_ARG_SRC, src);
