@@ -55,7 +55,7 @@ public final class ActivationLayouts implements AutoCloseable {
         Set<String> blocked = blockedTensors(net, block);
         ActivationLayouts layouts = new ActivationLayouts(blocked, block);
         Map<String, List<String>> inputs = net.getConfiguration().getVertexInputs();
-        for (String name : blocked.isEmpty() ? List.<String>of() : inputs.keySet()) {
+        for (String name : inputs.keySet()) {
             Layer layer = layerOf(net.getVertex(name));
             int out = blocked.contains(name) ? block : 0;
             if (layer instanceof DirectBackpropConvolution.Runtime conv) {

@@ -90,14 +90,6 @@ public class DirectBackpropConvolution extends ConvolutionLayer {
             }
         }
 
-        int inputBlock() {
-            return inputBlock;
-        }
-
-        int outputBlock() {
-            return outputBlock;
-        }
-
         /** The oneDNN plan for this input, or null when DL4J's path must (and, with NCHW activations, may) run. */
         private OneDnnConvolution plan(INDArray x) {
             OneDnnConvolution plan = oneDnnPlan(x);

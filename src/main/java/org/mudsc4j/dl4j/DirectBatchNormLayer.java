@@ -56,10 +56,6 @@ public final class DirectBatchNormLayer extends BatchNormalization {
         }
     }
 
-    int activationBlock() {
-        return block;
-    }
-
     @Override
     public INDArray preOutput(INDArray x, TrainingMode training, LayerWorkspaceMgr workspaceMgr) {
         batchMean = null;

@@ -12,10 +12,10 @@ import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.mudsc4j.dl4j.DenseFloats;
+import org.mudsc4j.dl4j.L2Score;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.NoOpUpdater;
-import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.schedule.ISchedule;
 
@@ -129,14 +129,11 @@ public final class FusedSgdUpdater extends ComputationGraphUpdater {
                 if (norm != null && norm != GradientNormalization.None) {
                     return null;
                 }
-                ISchedule l2 = null;
                 List<Regularization> regs = layer.getConfig().getRegularizationByParam(ps.getParamName());
-                if (regs != null && !regs.isEmpty()) {
-                    if (regs.size() != 1 || regs.get(0).getClass() != L2Regularization.class) {
-                        return null;
-                    }
-                    l2 = ((L2Regularization) regs.get(0)).getL2();
+                if (!L2Score.noneOrL2(regs)) {
+                    return null;
                 }
+                ISchedule l2 = L2Score.l2Schedule(regs);
                 boolean divide = layer.updaterDivideByMinibatch(ps.getParamName());
                 if (!divide && l2 == null) {
                     continue; // running statistics: DL4J leaves them untouched before the (NoOp) updater
