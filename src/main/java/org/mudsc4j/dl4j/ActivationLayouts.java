@@ -14,7 +14,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 
 /**
- * Keeps the activations between training-path layers in oneDNN's channel-blocked layout ({@code nChw8c} on AVX2)
+ * Keeps the activations between training-path layers in oneDNN's channel-blocked layout ({@code nChw8c} on AVX2, {@code nChw16c} on AVX-512)
  * for as long as this object is open, and puts every layer back on NCHW when it is closed.
  *
  * <p>Why: with NCHW activations every oneDNN convolution reorders its input and output into and out of the blocked
@@ -33,7 +33,7 @@ import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
  * whenever direct oneDNN is off ({@link OneDnn}).
  */
 public final class ActivationLayouts implements AutoCloseable {
-    public static final String DISABLE_PROPERTY = "mudsc4j.blocked";
+    public static final String PROPERTY = "mudsc4j.blocked";
 
     private enum Role { CONVOLUTION, PRESERVING, OTHER }
 
@@ -46,9 +46,33 @@ public final class ActivationLayouts implements AutoCloseable {
         this.block = block;
     }
 
-    /** Switches {@code net}'s eligible activations to the blocked layout until {@link #close()}. */
+    /**
+     * Switches {@code net}'s eligible activations to the blocked layout until {@link #close()}: the block oneDNN
+     * prefers on this CPU, none with {@code -Dmudsc4j.blocked=false}, or the one forced by {@code -Dmudsc4j.blocked=8}
+     * or {@code 16} (both are correct on every CPU; the other one only costs a reorder inside each convolution).
+     */
     public static ActivationLayouts blocked(ComputationGraph net) {
-        int block = "false".equalsIgnoreCase(System.getProperty(DISABLE_PROPERTY)) ? 0 : OneDnn.activationBlock();
+        String setting = System.getProperty(PROPERTY, "true").trim();
+        return switch (setting.toLowerCase(java.util.Locale.ROOT)) {
+            case "false" -> blocked(net, 0);
+            case "true", "" -> blocked(net, OneDnn.activationBlock());
+            case "8", "16" -> blocked(net, OneDnn.available() ? Integer.parseInt(setting) : 0);
+            default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + setting
+                    + ": expected true, false, 8 or 16");
+        };
+    }
+
+    /**
+     * As {@link #blocked(ComputationGraph)} with channel block {@code block} (0, 8 or 16; 0 keeps NCHW). Tensors
+     * whose channel count is not a multiple of the block stay NCHW, so no layer ever sees a padded buffer.
+     */
+    public static ActivationLayouts blocked(ComputationGraph net, int block) {
+        if (block != 0 && block != 8 && block != 16) {
+            throw new IllegalArgumentException("Unsupported channel block " + block + "; expected 0, 8 or 16");
+        }
+        if (block > 0 && !OneDnn.available()) {
+            throw new IllegalStateException("Channel-blocked activations need direct oneDNN, which is not available");
+        }
         if (block == 0) {
             return new ActivationLayouts(Set.of(), 0);
         }
