@@ -1,12 +1,10 @@
 package org.mudsc4j.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.mudsc4j.data.ClassSplit;
 import org.mudsc4j.data.DatasetKind;
 import org.mudsc4j.data.SplitPair;
@@ -26,7 +24,7 @@ public final class EvalCommand implements Callable<Integer> {
     List<Path> models;
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist | cifar10 | cifar100 (default: ${DEFAULT-VALUE})")
     String dataset;
-    @Option(names = "--datasets-dir", defaultValue = "datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
+    @Option(names = "--datasets-dir", defaultValue = Installation.HOME + "/datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
     Path datasetsDir;
     @Option(names = "--run", defaultValue = "0", description = "Reference split run 0..4 giving the two tasks (default: ${DEFAULT-VALUE})")
     int run;
@@ -37,6 +35,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        SavedModels.requireFiles(models);
         DatasetKind kind = DatasetKind.parse(dataset);
         SplitPair pair;
         if (classes != null) {
@@ -52,10 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
                 List.of(pair.first(), pair.second()), 256, 0, 1, 0, 0);
         AccuracyTable table = new AccuracyTable();
         for (Path p : models) {
-            if (!Files.isRegularFile(p)) {
-                throw new IllegalArgumentException("model file " + p + " does not exist");
-            }
-            ComputationGraph graph = ModelSerializer.restoreComputationGraph(p.toFile(), false);
+            ComputationGraph graph = SavedModels.load(p);
             table.add(p.toString(), PairEvaluation.evaluate(graph, data.unionTest().epoch(0), embeddings, pair));
         }
         System.out.println("Tasks " + pair + " on " + kind.id() + " test data (" + data.unionTest().size() + " images)");

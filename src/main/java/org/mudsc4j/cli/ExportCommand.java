@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.mudsc4j.data.DatasetKind;
 import org.mudsc4j.interop.NpzFile;
 import org.mudsc4j.interop.TorchStateDict;
@@ -38,13 +38,14 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        SavedModels.requireFiles(List.of(model));
         Path target = out != null ? out : model.resolveSibling(model.getFileName().toString().replaceFirst("\\.zip$", "")
                 + ".npz");
         if (Files.exists(target) && !overwrite) {
             throw new IllegalArgumentException(target + " already exists; pass --overwrite to replace it");
         }
         Map<String, Object> meta = new LinkedHashMap<>();
-        if (Files.exists(Checkpoint.sidecarOf(model)) && isTaskCheckpoint(model)) {
+        if (SavedModels.isTaskCheckpoint(model)) {
             CheckpointInfo info = Checkpoint.readInfo(model);
             meta.put("architecture", info.run().architecture());
             meta.putAll(info.run().metadata());
@@ -57,7 +58,7 @@ public final class ExportCommand implements Callable<Integer> {
         } else {
             throw new IllegalArgumentException(model + " has no sidecar (.json); export needs to know its architecture");
         }
-        ComputationGraph graph = ModelSerializer.restoreComputationGraph(model.toFile(), false);
+        ComputationGraph graph = SavedModels.load(model);
         Map<String, INDArray> sd = TorchStateDict.export(graph);
         Object dataset = meta.get("dataset");
         if (dataset != null) {
@@ -70,14 +71,5 @@ public final class ExportCommand implements Callable<Integer> {
         NpzFile.write(target, sd);
         System.out.println("Wrote " + (sd.size() - 2) + " tensors to " + target);
         return 0;
-    }
-
-    private static boolean isTaskCheckpoint(Path model) {
-        try {
-            Checkpoint.readInfo(model);
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

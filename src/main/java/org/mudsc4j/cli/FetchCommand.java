@@ -25,7 +25,7 @@ public final class FetchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DATASET", description = "cifar10 or cifar100")
     String dataset;
 
-    @Option(names = "--datasets-dir", paramLabel = "DIR", defaultValue = "datasets",
+    @Option(names = "--datasets-dir", paramLabel = "DIR", defaultValue = Installation.HOME + "/datasets",
             description = "Folder that receives the unpacked dataset (default: ${DEFAULT-VALUE}).")
     Path datasetsDir;
 
@@ -71,8 +71,9 @@ public final class FetchCommand implements Callable<Integer> {
                     + (result.outcome() == DatasetFetcher.Outcome.ALREADY_PRESENT ? " (use --force to replace it)" : ""));
             return 0;
         } catch (DatasetFetchException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return 1;
+            // Not the user's input: the network or the archive server failed.
+            spec.commandLine().getErr().println("mudsc: " + CliErrors.message(e));
+            return CliErrors.FAILURE;
         }
     }
 }

@@ -58,7 +58,13 @@ public final class ImportCommand implements Callable<Integer> {
         }
         ModelSpec spec = ModelSpec.parse(arch);
         ComputationGraph graph = ModelZoo.build(spec, 0);
-        TorchStateDict.load(graph, sd);
+        try {
+            TorchStateDict.load(graph, sd);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(npz + " does not fit " + spec.compact() + (model != null ? " (--model)"
+                    : " (its __metadata__ architecture)") + ": " + e.getMessage().replaceFirst("^the state_dict does"
+                    + " not fit the architecture:", "").strip(), e);
+        }
         Map<String, String> run = new LinkedHashMap<>();
         putIf(run, "dataset", dataset != null ? dataset : meta.path("dataset").asText(null));
         putIf(run, "split", classes != null ? "[" + classes + "]" : meta.path("split").asText(null));

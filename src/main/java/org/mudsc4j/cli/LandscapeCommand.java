@@ -39,11 +39,11 @@ public final class LandscapeCommand implements Callable<Integer> {
     double alpha;
     @Option(names = "--clip", defaultValue = "0.4", description = "Loss clip of the colour bands (reference 0.4)")
     double clip;
-    @Option(names = "--datasets-dir", defaultValue = "datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
+    @Option(names = "--datasets-dir", defaultValue = Installation.HOME + "/datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
     Path datasetsDir;
-    @Option(names = "--checkpoints-dir", defaultValue = "results/checkpoints", description = "Where the MLPs are saved (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoints-dir", defaultValue = Installation.HOME + "/results/checkpoints", description = "Where the MLPs are saved (default: ${DEFAULT-VALUE})")
     Path checkpointsDir;
-    @Option(names = "--out", defaultValue = "results/landscape", description = "Output folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", defaultValue = Installation.HOME + "/results/landscape", description = "Output folder (default: ${DEFAULT-VALUE})")
     Path out;
     @Option(names = "--overwrite", description = "Replace the outputs in --out (default: when they exist, write to"
             + " <out>-run-<UTC time>/ instead)")

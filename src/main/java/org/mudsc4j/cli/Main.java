@@ -11,15 +11,21 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+    @CommandLine.Option(names = CliErrors.VERBOSE, scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the stack trace of an error (errors are one line 'mudsc: ...' otherwise)")
+    boolean verbose;
 
     public static void main(String[] args) {
         Dl4jRuntime.init();
         System.exit(commandLine().execute(args));
     }
 
-    /** The full command tree (also used by tests). */
+    /**
+     * The full command tree (also used by tests): errors print one line {@code mudsc: <message>} and exit with
+     * {@link CliErrors#BAD_INPUT} for bad input, {@link CliErrors#FAILURE} otherwise.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return CliErrors.install(new CommandLine(new Main()));
     }
 
     @Override

@@ -36,12 +36,13 @@ public final class MergeCommand implements Callable<Integer> {
     @Parameters(arity = "2..*", paramLabel = "CHECKPOINT", description = "Task checkpoints (.zip); the first is the anchor")
     List<Path> checkpoints;
     @Option(names = "--method", defaultValue = "mudsc-zip",
-            description = "avg | rebasin | act-align | mudsc-align | zipit | weight-zip | mudsc-zip (default: ${DEFAULT-VALUE})")
+            description = "avg | rebasin | act-align | mudsc-align | zipit | weight-zip | mudsc-zip, a comma list of"
+                    + " them, or all; several methods share one BN re-estimation and feature pass (default: ${DEFAULT-VALUE})")
     String method;
     @Option(names = "--alpha", defaultValue = "0.5",
             description = "Balanced factor: weight on the weight-space similarity, in [0,1] (MuDSC variants; default: ${DEFAULT-VALUE})")
     double alpha;
-    @Option(names = "--datasets-dir", defaultValue = "datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
+    @Option(names = "--datasets-dir", defaultValue = Installation.HOME + "/datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
     Path datasetsDir;
     @Option(names = "--embeddings", description = "Class-embedding .npy the checkpoints were trained with (default: the seeded set)")
     Path embeddingsFile;
@@ -56,53 +57,82 @@ public final class MergeCommand implements Callable<Integer> {
     int maxSweeps;
     @Option(names = "--patience", defaultValue = "5", description = "Stop after this many sweeps without gain (default: ${DEFAULT-VALUE})")
     int patience;
-    @Option(names = "--out", description = "Merged model .zip (default: results/merged/<dataset>/<model>/<method>[-a<alpha>].zip)")
+    @Option(names = "--out", description = "Merged model .zip; with several methods, the folder for <method>[-a<alpha>].zip"
+            + " (default: results/merged/<dataset>/<model>/<method>[-a<alpha>].zip)")
     Path out;
     @Option(names = "--overwrite", description = "Replace an existing merged model")
     boolean overwrite;
 
     @Override
     public Integer call() throws Exception {
-        MergeMethod m = MergeMethod.parse(method);
+        List<MergeMethod> methods = MergeMethod.parseList(method);
         DualSpaceSearch.Options options = new DualSpaceSearch.Options(alpha, seed, maxSweeps, patience,
                 Math.max(1, Runtime.getRuntime().availableProcessors()));
         MergeInputs inputs = MergeInputs.load(checkpoints);
         ClassEmbeddings embeddings = inputs.embeddings(embeddingsFile);
-        PairData data = PairData.load(inputs.kind(), datasetsDir, inputs.splits(), batch, perClass, 1, 0, seed);
-        Path target = out != null ? out : Path.of("results", "merged", inputs.kind().id(), inputs.architecture(),
-                m.id() + (m.mixesSimilarities() ? String.format(Locale.ROOT, "-a%.2f", alpha) : "") + ".zip");
-        if (!overwrite && java.nio.file.Files.exists(target)) {
-            throw new IllegalArgumentException(target + " already exists; pass --overwrite to replace it");
+        Map<MergeMethod, Path> targets = targets(methods, inputs);
+        for (Path target : targets.values()) {
+            MergedModelFile.checkTarget(target, overwrite);
         }
+        PairData data = PairData.load(inputs.kind(), datasetsDir, inputs.splits(), batch, perClass, 1, 0, seed);
         LOG.info("Merging {} models of {} on {} with {} ({} training images for features and BN)",
-                checkpoints.size(), inputs.architecture(), inputs.kind().id(), m, data.unionTrain().size());
+                checkpoints.size(), inputs.architecture(), inputs.kind().id(), methods, data.unionTrain().size());
 
+        // BN re-estimation of the inputs and the feature pass run once, for every method.
         Merger merger = Merger.prepare(inputs.models(), () -> data.unionTrain().epoch(0));
-        Merger.Result result = merger.merge(m, options);
-
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        if (inputs.splits().size() == 2) {
+        boolean evaluate = inputs.splits().size() == 2;
+        AccuracyTable table = new AccuracyTable();
+        if (evaluate) {
             var pair = data.pair();
-            AccuracyTable table = new AccuracyTable();
             for (int i = 0; i < 2; i++) {
                 // Base rows use the models as trained (the BN-repaired copies only serve the merge).
                 Accuracies acc = PairEvaluation.evaluate(inputs.models().get(i), data.unionTest().epoch(0),
                         embeddings, pair);
                 table.add("model " + (char) ('A' + i) + " " + inputs.splits().get(i), acc);
             }
-            table.add("ensemble", PairEvaluation.evaluateEnsemble(inputs.models().get(0), inputs.models().get(1), data.unionTest().epoch(0), embeddings, pair));
-            Accuracies merged = PairEvaluation.evaluate(result.merged(), data.unionTest().epoch(0), embeddings, pair);
-            table.add(m.paperName() + (m.mixesSimilarities() ? " (alpha " + alpha + ")" : ""), merged);
-            metrics.put("joint", merged.joint());
-            metrics.put("avg", merged.avg());
-            metrics.put("taskA", merged.taskA());
-            metrics.put("taskB", merged.taskB());
-            System.out.print(table.toMarkdown());
+            table.add("ensemble", PairEvaluation.evaluateEnsemble(inputs.models().get(0), inputs.models().get(1),
+                    data.unionTest().epoch(0), embeddings, pair));
         } else {
             LOG.info("{} tasks: per-task metrics of the paper's table are defined for two; skipping evaluation",
                     inputs.splits().size());
         }
+        for (MergeMethod m : methods) {
+            Merger.Result result = merger.merge(m, options);
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            if (evaluate) {
+                Accuracies merged = PairEvaluation.evaluate(result.merged(), data.unionTest().epoch(0), embeddings,
+                        data.pair());
+                table.add(m.paperName() + (m.mixesSimilarities() ? " (alpha " + alpha + ")" : ""), merged);
+                metrics.put("joint", merged.joint());
+                metrics.put("avg", merged.avg());
+                metrics.put("taskA", merged.taskA());
+                metrics.put("taskB", merged.taskB());
+            }
+            save(targets.get(m), m, result, merger, inputs, metrics);
+        }
+        if (evaluate) {
+            System.out.print(table.toMarkdown());
+        }
+        return 0;
+    }
 
+    /**
+     * Where each merged model goes: {@code --out} is the file for one method and the folder for several; by default
+     * {@code results/merged/<dataset>/<model>/<method>[-a<alpha>].zip} in the installation.
+     */
+    private Map<MergeMethod, Path> targets(List<MergeMethod> methods, MergeInputs inputs) {
+        Path folder = out != null && methods.size() > 1 ? out
+                : Installation.resolve("results", "merged", inputs.kind().id(), inputs.architecture());
+        Map<MergeMethod, Path> targets = new LinkedHashMap<>();
+        for (MergeMethod m : methods) {
+            targets.put(m, out != null && methods.size() == 1 ? out : folder.resolve(m.id()
+                    + (m.mixesSimilarities() ? String.format(Locale.ROOT, "-a%.2f", alpha) : "") + ".zip"));
+        }
+        return targets;
+    }
+
+    private void save(Path target, MergeMethod m, Merger.Result result, Merger merger, MergeInputs inputs,
+                      Map<String, Double> metrics) throws java.io.IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("dataset", inputs.kind().id());
         meta.put("splits", inputs.splits().toString());
@@ -115,7 +145,6 @@ public final class MergeCommand implements Callable<Integer> {
                 seed, checkpoints.stream().map(Path::toString).toList(), meta,
                 result.plan().sweeps().stream().map(MergePlan.Sweep::objective).toList(), metrics, seconds,
                 Dl4jRuntime.software(), Instant.now().toString()), overwrite);
-        LOG.info("Merged model written to {}", target);
-        return 0;
+        LOG.info("Merged model ({}) written to {}", m.id(), target);
     }
 }

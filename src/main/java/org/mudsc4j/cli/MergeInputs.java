@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.mudsc4j.data.ClassSplit;
 import org.mudsc4j.data.DatasetKind;
 import org.mudsc4j.train.Checkpoint;
-import org.mudsc4j.train.CheckpointException;
 import org.mudsc4j.train.CheckpointInfo;
 import org.mudsc4j.train.ClassEmbeddings;
 
@@ -23,18 +22,14 @@ record MergeInputs(List<Path> paths, List<ComputationGraph> models, String archi
         if (paths.size() < 2) {
             throw new IllegalArgumentException("merging needs at least 2 checkpoints, got " + paths.size());
         }
+        SavedModels.requireFiles(paths);
         List<ComputationGraph> models = new ArrayList<>();
         List<ClassSplit> splits = new ArrayList<>();
         String arch = null;
         String dataset = null;
         String emb = null;
         for (Path p : paths) {
-            Checkpoint.Loaded loaded;
-            try {
-                loaded = Checkpoint.load(p);
-            } catch (CheckpointException e) {
-                throw new IOException("cannot load checkpoint " + p + ": " + e.getMessage(), e);
-            }
+            Checkpoint.Loaded loaded = Checkpoint.load(p); // its errors name the file and what to do
             CheckpointInfo info = loaded.info();
             if (!info.finished()) {
                 throw new IllegalArgumentException("checkpoint " + p + " is unfinished (" + info.epochsCompleted() + " of "
@@ -42,7 +37,7 @@ record MergeInputs(List<Path> paths, List<ComputationGraph> models, String archi
             }
             String a = info.run().architecture();
             String d = require(info, "dataset", p);
-            String e = require(info, "embeddings", p);
+            String e = require(info, CheckpointInfo.EMBEDDINGS_KEY, p);
             if (arch != null && !arch.equals(a)) {
                 throw new IllegalArgumentException("architectures differ: " + paths.get(0) + " is " + arch + ", " + p
                         + " is " + a);
@@ -76,10 +71,11 @@ record MergeInputs(List<Path> paths, List<ComputationGraph> models, String archi
     /** The embeddings to evaluate with, checked against the checkpoints' embedding id. */
     ClassEmbeddings embeddings(Path file) throws IOException {
         ClassEmbeddings e = org.mudsc4j.sweep.PairData.embeddings(kind, file);
-        if (!e.id().equals(embeddingsId)) {
+        if (!e.matches(embeddingsId)) {
             throw new IllegalArgumentException("the class embeddings " + (file == null ? "(default seeded)" : file)
-                    + " have id " + e.id() + " but the checkpoints were trained with " + embeddingsId
-                    + (file == null ? "; pass the same --embeddings file as for training" : ""));
+                    + " are " + e.id() + " but the checkpoints were trained with " + embeddingsId
+                    + (file == null ? "; pass the same --embeddings file as for training" : "; pass the file they were"
+                    + " trained with, or none for the default seeded set"));
         }
         return e;
     }

@@ -33,11 +33,11 @@ public final class ReproduceCommand implements Callable<Integer> {
     String experiment;
     @Option(names = "--quick", description = "Use the experiment's quick: overrides (about a minute)")
     boolean quick;
-    @Option(names = "--datasets-dir", defaultValue = "datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
+    @Option(names = "--datasets-dir", defaultValue = Installation.HOME + "/datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
     Path datasetsDir;
-    @Option(names = "--results-dir", defaultValue = "results", description = "Where results/<experiment>/ goes (default: ${DEFAULT-VALUE})")
+    @Option(names = "--results-dir", defaultValue = Installation.HOME + "/results", description = "Where results/<experiment>/ goes (default: ${DEFAULT-VALUE})")
     Path resultsDir;
-    @Option(names = "--checkpoints-dir", defaultValue = "results/checkpoints",
+    @Option(names = "--checkpoints-dir", defaultValue = Installation.HOME + "/results/checkpoints",
             description = "Task checkpoints, reused when finished (default: ${DEFAULT-VALUE})")
     Path checkpointsDir;
     @Option(names = "--retrain", description = "Retrain task models even when finished checkpoints exist")
@@ -79,7 +79,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (Files.isRegularFile(p)) {
             return p;
         }
-        Path named = Path.of("experiments", nameOrFile.endsWith(".yaml") ? nameOrFile : nameOrFile + ".yaml");
+        Path named = Installation.resolve("experiments", nameOrFile.endsWith(".yaml") ? nameOrFile : nameOrFile + ".yaml");
         if (Files.isRegularFile(named)) {
             return named;
         }

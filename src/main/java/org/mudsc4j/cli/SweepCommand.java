@@ -47,7 +47,7 @@ public final class SweepCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the data passes, sweep order and random search (default: ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--datasets-dir", defaultValue = "datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
+    @Option(names = "--datasets-dir", defaultValue = Installation.HOME + "/datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
     Path datasetsDir;
     @Option(names = "--embeddings", description = "Class-embedding .npy the checkpoints were trained with (default: the seeded set)")
     Path embeddingsFile;
@@ -65,7 +65,10 @@ public final class SweepCommand implements Callable<Integer> {
         if (out != null && Files.exists(out) && !overwrite) {
             throw new IllegalArgumentException(out + " already exists; pass --overwrite to replace it");
         }
-        var settings = new ExperimentDefinition.AlphaSettings(search, min, max, count, selectionPerClass, seed);
+        if (out != null) {
+            AtomicFiles.requireWritable(out);
+        }
+        var settings = new ExperimentDefinition.AlphaSettings(search, min, max, count, selectionPerClass, seed).check();
         MergeInputs inputs = MergeInputs.load(checkpoints);
         ClassEmbeddings embeddings = inputs.embeddings(embeddingsFile);
         PairData data = PairData.load(inputs.kind(), datasetsDir, inputs.splits(), batch, perClass, selectionPerClass,

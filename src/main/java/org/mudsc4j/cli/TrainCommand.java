@@ -25,7 +25,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist | cifar10 | cifar100 (default: ${DEFAULT-VALUE})")
     String dataset;
-    @Option(names = "--datasets-dir", defaultValue = "datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
+    @Option(names = "--datasets-dir", defaultValue = Installation.HOME + "/datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
     Path datasetsDir;
     @Option(names = "--model", defaultValue = "resnet20x1", description = "Model spec, e.g. resnet20x4, resnet20gnx16, resnet26, vit-p4-d6-w192-h3 (input shape follows the dataset; default: ${DEFAULT-VALUE})")
     String model;
@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
         long seed = this.seed != null ? this.seed : (classes == null && side.equalsIgnoreCase("B") ? 1 : 0);
         ClassEmbeddings embeddings = org.mudsc4j.sweep.PairData.embeddings(kind, embeddingsFile);
         ModelSpec spec = TaskModelTraining.inputShaped(ModelSpec.parse(model), kind);
-        Path zip = out != null ? out : Path.of("results", "checkpoints", kind.id(), spec.compact(),
+        Path zip = out != null ? out : Installation.resolve("results", "checkpoints", kind.id(), spec.compact(),
                 split.dirName(), "seed" + seed + ".zip");
         TrainResult result = TaskModelTraining.run(new TaskModelTraining.Request(kind, datasetsDir, spec, split,
                 TrainConfig.of(epochs, batch, lr, seed), perClass, embeddings, zip, overwrite, 0));

@@ -210,6 +210,18 @@ public final class ImageBatches {
     }
 
     /** One epoch; {@link #reset()} replays the same epoch. */
+    /**
+     * Batches an iterator will still give, when it is one of {@link #epoch(int)}'s; -1 for any other iterator (so
+     * progress bars can show a total where the data size is known).
+     */
+    public static long batchesLeft(DataSetIterator it) {
+        if (it instanceof ImageBatches.EpochIterator e) {
+            int left = e.order.length - e.cursor;
+            return (left + e.owner().batchSize - 1) / e.owner().batchSize;
+        }
+        return -1;
+    }
+
     private final class EpochIterator implements DataSetIterator {
         private static final long serialVersionUID = 1L;
         private final int epoch;
@@ -221,6 +233,10 @@ public final class ImageBatches {
         EpochIterator(int epoch) {
             this.epoch = epoch;
             this.order = order(epoch);
+        }
+
+        ImageBatches owner() {
+            return ImageBatches.this;
         }
 
         @Override

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.mudsc4j.util.AtomicFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,17 +33,25 @@ public final class NpzFile {
             throw new IOException("npz file " + file + " does not exist");
         }
         Map<String, INDArray> out = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
-            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        // ZipFile reads the central directory at the end, so a truncated archive fails here instead of reading as
+        // one with fewer arrays (a streaming read stops silently at the last complete entry).
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
                 String name = e.getName();
                 if (!name.endsWith(".npy")) {
                     throw new IOException(file + ": entry " + name + " is not a .npy array");
                 }
                 String key = name.substring(0, name.length() - 4);
-                out.put(key, NpyCodec.decode(zip.readAllBytes(), file + ":" + name));
+                try (var in = zip.getInputStream(e)) {
+                    out.put(key, NpyCodec.decode(in.readAllBytes(), file + ":" + name));
+                }
             }
-        } catch (java.util.zip.ZipException e) {
-            throw new IOException("cannot read " + file + " as a .npz archive: " + e.getMessage(), e);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains(file.toString())) {
+                throw e;
+            }
+            throw new IOException("cannot read " + file + " as a .npz archive (truncated or not a zip?): "
+                    + e.getMessage(), e);
         }
         if (out.isEmpty()) {
             throw new IOException(file + " holds no arrays (not a .npz archive?)");

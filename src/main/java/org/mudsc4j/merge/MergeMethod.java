@@ -75,6 +75,20 @@ public enum MergeMethod {
         return mixesSimilarities;
     }
 
+    /** {@code all}, or a comma list of methods (each once, in the given order). */
+    public static java.util.List<MergeMethod> parseList(String text) {
+        if (text.trim().equalsIgnoreCase("all")) {
+            return java.util.List.of(values());
+        }
+        java.util.LinkedHashSet<MergeMethod> out = new java.util.LinkedHashSet<>();
+        for (String part : text.split(",")) {
+            if (!out.add(parse(part))) {
+                throw new IllegalArgumentException("merge method '" + part.trim() + "' is listed twice in '" + text + "'");
+            }
+        }
+        return java.util.List.copyOf(out);
+    }
+
     public static MergeMethod parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         for (MergeMethod m : values()) {

@@ -52,11 +52,30 @@ public final class MergedModelFile {
      * @throws IOException if the zip exists and {@code overwrite} is false, or on write failure
      */
     public static void save(Path zip, ComputationGraph graph, Info info, boolean overwrite) throws IOException {
-        if (!overwrite && (Files.exists(zip) || Files.exists(sidecarOf(zip)))) {
-            throw new IOException(zip + " already exists; pass --overwrite to replace it");
-        }
+        checkTarget(zip, overwrite);
         AtomicFiles.writeVia(zip, tmp -> ModelSerializer.writeModel(graph, tmp.toFile(), false));
-        AtomicFiles.writeString(sidecarOf(zip), JSON.writeValueAsString(info));
+        try {
+            AtomicFiles.writeString(sidecarOf(zip), JSON.writeValueAsString(info));
+        } catch (IOException | RuntimeException e) {
+            // A model without its provenance is not a result: take it away again rather than leave half a save.
+            Files.deleteIfExists(zip);
+            throw e;
+        }
+    }
+
+    /**
+     * Fails, before any work, when saving to {@code zip} would replace an earlier result unasked (naming a lone file
+     * that an interrupted save left behind) or could not be written at all.
+     */
+    public static void checkTarget(Path zip, boolean overwrite) throws IOException {
+        if (!overwrite && (Files.exists(zip) || Files.exists(sidecarOf(zip)))) {
+            boolean lone = Files.exists(zip) != Files.exists(sidecarOf(zip));
+            throw new IOException((Files.exists(zip) ? zip : sidecarOf(zip)) + " already exists"
+                    + (lone ? " without its " + (Files.exists(zip) ? "sidecar " + sidecarOf(zip).getFileName()
+                    : "model " + zip.getFileName()) + " (an earlier save was interrupted)" : "")
+                    + "; pass --overwrite to replace it");
+        }
+        AtomicFiles.requireWritable(zip);
     }
 
     public static Info readInfo(Path zip) throws IOException {

@@ -63,6 +63,16 @@ public record ExperimentDefinition(String name, String description, String datas
      * @param seed              seed of the random search
      */
     public record AlphaSettings(String search, double min, double max, int count, int selectionPerClass, long seed) {
+        /** @throws IllegalArgumentException naming the setting that is out of range (before any slow work) */
+        public AlphaSettings check() {
+            require("grid".equals(search) || "random".equals(search), "alpha search must be grid or random, got '"
+                    + search + "'");
+            require(min >= 0 && max <= 1 && min <= max, "alpha needs 0 <= min <= max <= 1, got min " + min + ", max "
+                    + max);
+            require(count >= 1 && selectionPerClass >= 1, "alpha needs count >= 1 and selectionPerClass >= 1, got "
+                    + count + " and " + selectionPerClass);
+            return this;
+        }
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -133,9 +143,7 @@ public record ExperimentDefinition(String name, String description, String datas
                     && merge.perClass() >= 0, "merge needs methods, batch >= 1, perClass >= 0");
             methods();
             require(alpha != null, "alpha is required");
-            require(alpha.search().equals("grid") || alpha.search().equals("random"), "alpha.search must be grid or random");
-            require(alpha.min() >= 0 && alpha.max() <= 1 && alpha.min() <= alpha.max(), "alpha needs 0 <= min <= max <= 1");
-            require(alpha.count() >= 1 && alpha.selectionPerClass() >= 1, "alpha needs count >= 1, selectionPerClass >= 1");
+            alpha.check();
             require(evalPerClass >= 0, "evalPerClass must be >= 0");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);

@@ -87,7 +87,7 @@ public final class TaskModelTraining {
         meta.put("dataset", r.kind().id());
         meta.put("split", r.split().toString());
         meta.put("seed", Long.toString(r.config().seed()));
-        meta.put("embeddings", r.embeddings().id());
+        meta.put(org.mudsc4j.train.CheckpointInfo.EMBEDDINGS_KEY, r.embeddings().id());
         meta.put("perClass", Integer.toString(r.perClass()));
         return new RunIdentity(spec.compact(), meta);
     }

@@ -70,7 +70,7 @@ public final class Checkpoint {
             throw new CheckpointException("Checkpoint sidecar " + sidecar + " has format version "
                     + info.formatVersion() + "; this build reads version " + FORMAT_VERSION);
         }
-        return info;
+        return info.withCanonicalEmbeddingsId();
     }
 
     /**
@@ -89,9 +89,10 @@ public final class Checkpoint {
             throw new CheckpointException("Cannot read checkpoint model " + zip + ": " + e.getMessage(), e);
         }
         if (!sha.equals(info.zipSha256())) {
-            throw new CheckpointException("Checkpoint model " + zip + " does not match its sidecar (SHA-256 "
-                    + sha + ", sidecar expects " + info.zipSha256() + "): it was modified, or a save was "
-                    + "interrupted between the two files; retrain with overwrite");
+            throw new CheckpointException("Checkpoint model " + zip + " does not match its sidecar "
+                    + sidecarOf(zip).getFileName() + " (SHA-256 " + sha.substring(0, 16) + "…, the sidecar expects "
+                    + shortHash(info.zipSha256()) + "): it is truncated or was modified after saving; restore it from"
+                    + " a copy, or train it again with --overwrite");
         }
         ComputationGraph graph;
         try {
@@ -108,8 +109,17 @@ public final class Checkpoint {
             throw new CheckpointException("Checkpoint model " + zip + " has completed " + graph.getEpochCount()
                     + " epochs, its sidecar says " + info.epochsCompleted());
         }
+        try {
+            ParameterChecks.requireFinite(graph, zip);
+        } catch (IOException e) {
+            throw new CheckpointException("Checkpoint model " + e.getMessage(), e);
+        }
         LOG.debug("Loaded checkpoint {} ({} of {} epochs)", zip, info.epochsCompleted(), info.config().epochs());
         return new Loaded(graph, info);
+    }
+
+    private static String shortHash(String sha) {
+        return sha == null ? "(none recorded)" : sha.substring(0, Math.min(16, sha.length())) + "…";
     }
 
     /**

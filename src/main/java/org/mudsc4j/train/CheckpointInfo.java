@@ -28,6 +28,9 @@ public record CheckpointInfo(int formatVersion, RunIdentity run, TrainConfig con
                              int iterationsPerEpoch, long numParams, int epochsCompleted, boolean finished,
                              List<EpochMetrics> history, double trainSeconds, String zipSha256, String software,
                              String created, String updated) {
+    /** Metadata key of the class-embedding id. */
+    public static final String EMBEDDINGS_KEY = "embeddings";
+
     public CheckpointInfo {
         history = history == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(history));
     }
@@ -54,6 +57,23 @@ public record CheckpointInfo(int formatVersion, RunIdentity run, TrainConfig con
         return new CheckpointInfo(formatVersion, run, config, examplesPerEpoch, iterationsPerEpoch, numParams,
                 epochsCompleted, finished, history, trainSeconds, sha256, software, created,
                 Instant.now().toString());
+    }
+
+    /**
+     * This sidecar with its class-embedding id in today's form ({@link ClassEmbeddings#canonicalId}): sidecars written
+     * before ids were content hashes stay reusable for the same matrix.
+     */
+    public CheckpointInfo withCanonicalEmbeddingsId() {
+        String recorded = run.metadata().get(EMBEDDINGS_KEY);
+        String canonical = ClassEmbeddings.canonicalId(recorded);
+        if (recorded == null || recorded.equals(canonical)) {
+            return this;
+        }
+        java.util.Map<String, String> meta = new java.util.TreeMap<>(run.metadata());
+        meta.put(EMBEDDINGS_KEY, canonical);
+        return new CheckpointInfo(formatVersion, new RunIdentity(run.architecture(), meta), config, examplesPerEpoch,
+                iterationsPerEpoch, numParams, epochsCompleted, finished, history, trainSeconds, zipSha256, software,
+                created, updated);
     }
 
     /**

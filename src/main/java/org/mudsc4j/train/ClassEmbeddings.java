@@ -12,23 +12,29 @@ import java.util.SplittableRandom;
 
 /**
  * The frozen class-embedding space that replaces a classifier (the paper uses CLIP text embeddings): a
- * {@code C × d} matrix of unit-length rows, one per global class id, plus an {@code id} naming where it came
- * from so checkpoints can record which space a model was trained against. Immutable.
+ * {@code C × d} matrix of unit-length rows, one per global class id. Checkpoints record which space a model was
+ * trained against by {@link #id()}, a hash of the matrix itself, so the same matrix is recognised however it arrives
+ * (seeded, or exported to {@code .npy} and read back); {@link #source()} says where it came from. Immutable.
  */
 public final class ClassEmbeddings {
     /** Embedding width of CLIP ViT-B/32, the reference's target space. */
     public static final int DEFAULT_DIM = 512;
+    private static final String SEEDED_PREFIX = "seeded-unit:";
+    /** Norm deviation from 1 that float rounding of a unit row can produce (d up to a few thousand). */
+    private static final double UNIT_TOLERANCE = 1e-5;
 
     private final float[] rows; // row-major C × d, each row of unit L2 norm
     private final int numClasses;
     private final int dim;
+    private final String source;
     private final String id;
 
-    private ClassEmbeddings(float[] rows, int numClasses, int dim, String id) {
+    private ClassEmbeddings(float[] rows, int numClasses, int dim, String source) {
         this.rows = rows;
         this.numClasses = numClasses;
         this.dim = dim;
-        this.id = id;
+        this.source = source;
+        this.id = contentId(rows, numClasses, dim);
     }
 
     /**
@@ -53,8 +59,8 @@ public final class ClassEmbeddings {
                 gaussians[i + 1] = r * Math.sin(theta);
             }
         }
-        String id = "seeded-unit:C=" + numClasses + ",d=" + dim + ",seed=" + seed;
-        return new ClassEmbeddings(normaliseRows(gaussians, numClasses, dim, id), numClasses, dim, id);
+        String source = SEEDED_PREFIX + "C=" + numClasses + ",d=" + dim + ",seed=" + seed;
+        return new ClassEmbeddings(normaliseRows(gaussians, numClasses, dim, source), numClasses, dim, source);
     }
 
     /** Same as {@link #seeded(int, int, long)} with {@link #DEFAULT_DIM}. */
@@ -64,8 +70,8 @@ public final class ClassEmbeddings {
 
     /**
      * Reads a user-supplied {@code .npy} matrix (any floating dtype, e.g. fp16 CLIP text embeddings), one row per
-     * global class id. Rows are L2-normalised here, so unnormalised files are accepted. The id records the file
-     * name and the first 16 hex digits of its SHA-256, so a changed file is never mistaken for the old one.
+     * global class id. Rows are L2-normalised here, so unnormalised files are accepted; rows that are unit-length
+     * already (to float precision) are kept bit for bit, so an exported matrix reads back with the same {@link #id()}.
      *
      * @param expectedClasses the number of rows required, or -1 to accept any
      */
@@ -102,8 +108,8 @@ public final class ClassEmbeddings {
                         + ", column " + (i % dim));
             }
         }
-        String id = "file:" + npy.getFileName() + ":sha256:" + FileHashes.sha256Hex(npy).substring(0, 16);
-        return new ClassEmbeddings(normaliseRows(values, numClasses, dim, id), numClasses, dim, id);
+        String source = "file:" + npy;
+        return new ClassEmbeddings(normaliseRows(values, numClasses, dim, source), numClasses, dim, source);
     }
 
     /** Writes the matrix as a float32 {@code .npy} file (atomically). */
@@ -120,9 +126,45 @@ public final class ClassEmbeddings {
         return dim;
     }
 
-    /** Where the embeddings came from; recorded in checkpoints. */
+    /**
+     * What the embeddings are: {@code sha256:} and the first 16 hex digits of the SHA-256 of the shape and the float
+     * rows (little-endian); recorded in checkpoints.
+     */
     public String id() {
         return id;
+    }
+
+    /** Where the embeddings came from (seed or file), for messages. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Whether an id recorded in a checkpoint names this matrix. Checkpoints made before ids were content hashes
+     * recorded the seeded set's recipe ({@code seeded-unit:C=10,d=512,seed=0}); such an id is regenerated and hashed.
+     */
+    public boolean matches(String recordedId) {
+        return id.equals(canonicalId(recordedId));
+    }
+
+    /** A recorded id in today's form: legacy seeded recipes become their content hash, others stay as they are. */
+    public static String canonicalId(String recordedId) {
+        if (recordedId == null || !recordedId.startsWith(SEEDED_PREFIX)) {
+            return recordedId;
+        }
+        java.util.Map<String, String> parts = new java.util.HashMap<>();
+        for (String kv : recordedId.substring(SEEDED_PREFIX.length()).split(",")) {
+            String[] p = kv.split("=", 2);
+            if (p.length == 2) {
+                parts.put(p[0], p[1]);
+            }
+        }
+        try {
+            return seeded(Integer.parseInt(parts.get("C")), Integer.parseInt(parts.get("d")),
+                    Long.parseLong(parts.get("seed"))).id();
+        } catch (RuntimeException e) {
+            return recordedId; // not a recipe we can regenerate: compared as text
+        }
     }
 
     /** A copy of one class's unit row. */
@@ -158,13 +200,13 @@ public final class ClassEmbeddings {
 
     @Override
     public String toString() {
-        return "ClassEmbeddings[" + id + "]";
+        return "ClassEmbeddings[" + source + ", " + id + "]";
     }
 
     private void checkClass(int classId) {
         if (classId < 0 || classId >= numClasses) {
             throw new IllegalArgumentException("Class id " + classId + " out of range [0, " + numClasses + ") for "
-                    + id);
+                    + source);
         }
     }
 
@@ -181,11 +223,29 @@ public final class ClassEmbeddings {
                 throw new IllegalArgumentException("Class embedding row " + c + " of " + source
                         + " is all zeros and cannot be normalised");
             }
+            // A row already of unit length in float is kept as it is: dividing by a norm of 1 ± 1e-7 could move
+            // elements by an ulp and change the matrix's id.
+            double divisor = Math.abs(norm - 1.0) < UNIT_TOLERANCE ? 1.0 : norm;
             for (int j = 0; j < dim; j++) {
-                out[c * dim + j] = (float) (values[c * dim + j] / norm);
+                out[c * dim + j] = (float) (values[c * dim + j] / divisor);
             }
         }
         return out;
+    }
+
+    private static String contentId(float[] rows, int numClasses, int dim) {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(8 + 4 * rows.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bytes.putInt(numClasses).putInt(dim);
+        for (float v : rows) {
+            bytes.putFloat(v);
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(bytes.array());
+            return "sha256:" + java.util.HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private static void requirePositive(int value, String what) {

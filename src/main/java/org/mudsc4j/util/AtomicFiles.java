@@ -40,6 +40,27 @@ public final class AtomicFiles {
         });
     }
 
+    /**
+     * Fails early, before long work, when {@code target} could not be written: some folder on its path is a file, or
+     * the nearest existing folder is not writable. Creates nothing.
+     */
+    public static void requireWritable(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath().normalize();
+        if (Files.isDirectory(absolute)) {
+            throw new IOException("cannot write " + target + ": it is a folder, expected a file name");
+        }
+        Path p = absolute.getParent();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p != null && !Files.isDirectory(p)) {
+            throw new IOException("cannot write " + target + ": " + p + " is a file, not a folder");
+        }
+        if (p != null && !Files.isWritable(p)) {
+            throw new IOException("cannot write " + target + ": the folder " + p + " is not writable");
+        }
+    }
+
     /** Lets {@code writer} fill a temporary sibling of {@code target}, then moves it into place. */
     public static void writeVia(Path target, PathWriter writer) throws IOException {
         Path absolute = target.toAbsolutePath();

@@ -40,17 +40,22 @@ class CommandsTest {
 
     @Test
     void mergeSavesALoadableModelAndEvalReadsIt() throws IOException {
-        Path out = dir.resolve("merged.zip");
-        assertEquals(0, Main.commandLine().execute("merge", a.toString(), b.toString(), "--method", "mudsc-zip",
-                "--alpha", "0.5", "--per-class", "8", "--batch", "16", "--out", out.toString()));
+        // Two methods in one process: one BN re-estimation and feature pass, a model per method in the --out folder.
+        Path folder = dir.resolve("merged");
+        assertEquals(0, Main.commandLine().execute("merge", a.toString(), b.toString(), "--method", "mudsc-zip,avg",
+                "--alpha", "0.5", "--per-class", "8", "--batch", "16", "--out", folder.toString()));
+        Path out = folder.resolve("mudsc-zip-a0.50.zip");
         MergedModelFile.Info info = MergedModelFile.readInfo(out);
         assertEquals("mudsc-zip", info.method());
         assertTrue(info.metrics().get("joint") >= 0 && info.metrics().get("joint") <= 1);
         assertTrue(info.inputs().get(0).endsWith("a.zip"));
+        assertEquals("avg", MergedModelFile.readInfo(folder.resolve("avg.zip")).method());
         assertEquals(0, Main.commandLine().execute("eval", out.toString(), a.toString(), "--run", "0"));
-        // Never overwritten silently.
+        // Never overwritten silently, and the refusal comes before any work.
         assertNotEquals(0, Main.commandLine().execute("merge", a.toString(), b.toString(), "--method", "avg",
                 "--per-class", "8", "--out", out.toString()));
+        assertNotEquals(0, Main.commandLine().execute("merge", a.toString(), b.toString(), "--method", "all",
+                "--per-class", "8", "--out", folder.toString()));
         assertEquals("mudsc-zip", MergedModelFile.readInfo(out).method());
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,14 @@ class ClassEmbeddingsTest {
     void seededIsDeterministicUnitAndNamed() {
         ClassEmbeddings a = ClassEmbeddings.seeded(10, 0);
         ClassEmbeddings b = ClassEmbeddings.seeded(10, 0);
-        assertEquals("seeded-unit:C=10,d=512,seed=0", a.id());
+        assertEquals("seeded-unit:C=10,d=512,seed=0", a.source());
+        assertTrue(a.id().matches("sha256:[0-9a-f]{16}"), a.id());
+        assertEquals(a.id(), b.id());
+        assertNotEquals(a.id(), ClassEmbeddings.seeded(10, 1).id());
+        // Checkpoints written before ids were content hashes recorded the recipe; it names the same matrix.
+        assertTrue(a.matches("seeded-unit:C=10,d=512,seed=0"));
+        assertFalse(a.matches("seeded-unit:C=10,d=512,seed=1"));
+        assertEquals("file:old.npy:sha256:0123", ClassEmbeddings.canonicalId("file:old.npy:sha256:0123"));
         assertArrayEquals(a.rowsFlat(new int[]{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}),
                 b.rowsFlat(new int[]{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
         assertNotEquals(a.row(3)[0], ClassEmbeddings.seeded(10, 1).row(3)[0]);
@@ -55,14 +63,21 @@ class ClassEmbeddingsTest {
         Path file = dir.resolve("emb.npy");
         e.save(file);
         ClassEmbeddings back = ClassEmbeddings.load(file, 5);
-        assertArrayEquals(e.rowsFlat(new int[]{0, 1, 2, 3, 4}), back.rowsFlat(new int[]{0, 1, 2, 3, 4}), 1e-7f);
-        assertTrue(back.id().matches("file:emb\\.npy:sha256:[0-9a-f]{16}"), back.id());
+        // An exported matrix reads back bit for bit, so it is recognised as the same space.
+        assertArrayEquals(e.rowsFlat(new int[]{0, 1, 2, 3, 4}), back.rowsFlat(new int[]{0, 1, 2, 3, 4}));
+        assertEquals(e.id(), back.id());
+        assertTrue(back.matches("seeded-unit:C=5,d=8,seed=2"));
+        assertEquals("file:" + file, back.source());
 
         Path raw = dir.resolve("raw.npy");
         Nd4j.writeAsNumpy(Nd4j.create(new float[][]{{3, 4}, {0, 2}}), raw.toFile());
         ClassEmbeddings normalised = ClassEmbeddings.load(raw, -1);
         assertArrayEquals(new float[]{0.6f, 0.8f}, normalised.row(0), 1e-7f);
         assertArrayEquals(new float[]{0f, 1f}, normalised.row(1), 1e-7f);
+        // Any change to the matrix changes the id.
+        Path scaled = dir.resolve("scaled.npy");
+        Nd4j.writeAsNumpy(Nd4j.create(new float[][]{{3, 4.01f}, {0, 2}}), scaled.toFile());
+        assertNotEquals(normalised.id(), ClassEmbeddings.load(scaled, -1).id());
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.mudsc4j.merge.groups.UnitGroup;
 import org.mudsc4j.merge.groups.UnitGroups;
 import org.mudsc4j.merge.similarity.CorrelationAccumulator;
+import org.mudsc4j.data.ImageBatches;
 import org.mudsc4j.util.Progress;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,7 +42,7 @@ public final class FeatureCollector {
             acc.put(g.id(), new CorrelationAccumulator(numModels, g.width(), threads));
         }
         long images = 0;
-        try (ProgressBar bar = Progress.start("feature pass", -1, "batch", LOG)) {
+        try (ProgressBar bar = Progress.start("feature pass", ImageBatches.batchesLeft(batches), "batch", LOG)) {
             while (batches.hasNext()) {
                 INDArray x = batches.next().getFeatures();
                 int b = (int) x.size(0);

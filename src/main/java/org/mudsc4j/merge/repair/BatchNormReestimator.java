@@ -9,6 +9,7 @@ import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.mudsc4j.data.ImageBatches;
 import org.mudsc4j.util.Progress;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,7 +51,7 @@ public final class BatchNormReestimator {
         double[][] meanSum = new double[n][];
         double[][] varSum = new double[n][];
         int count = 0;
-        try (ProgressBar bar = Progress.start("BN re-estimation", -1, "batch", LOG)) {
+        try (ProgressBar bar = Progress.start("BN re-estimation", ImageBatches.batchesLeft(batches), "batch", LOG)) {
             while (batches.hasNext()) {
                 INDArray x = batches.next().getFeatures();
                 Map<String, INDArray> acts = graph.feedForward(x, true);
