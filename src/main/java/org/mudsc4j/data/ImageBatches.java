@@ -209,7 +209,6 @@ public final class ImageBatches {
         return Nd4j.create(data, new long[]{globalLabels.length, k}, 'c');
     }
 
-    /** One epoch; {@link #reset()} replays the same epoch. */
     /**
      * Batches an iterator will still give, when it is one of {@link #epoch(int)}'s; -1 for any other iterator (so
      * progress bars can show a total where the data size is known).
@@ -222,6 +221,7 @@ public final class ImageBatches {
         return -1;
     }
 
+    /** One epoch; {@link #reset()} replays the same epoch. */
     private final class EpochIterator implements DataSetIterator {
         private static final long serialVersionUID = 1L;
         private final int epoch;

@@ -28,8 +28,10 @@ public final class ClassEmbeddings {
     private final int dim;
     private final String source;
     private final String id;
+    private final String legacyFileId; // what checkpoints recorded for this file before ids were content hashes
 
-    private ClassEmbeddings(float[] rows, int numClasses, int dim, String source) {
+    private ClassEmbeddings(float[] rows, int numClasses, int dim, String source, String legacyFileId) {
+        this.legacyFileId = legacyFileId;
         this.rows = rows;
         this.numClasses = numClasses;
         this.dim = dim;
@@ -60,7 +62,7 @@ public final class ClassEmbeddings {
             }
         }
         String source = SEEDED_PREFIX + "C=" + numClasses + ",d=" + dim + ",seed=" + seed;
-        return new ClassEmbeddings(normaliseRows(gaussians, numClasses, dim, source), numClasses, dim, source);
+        return new ClassEmbeddings(normaliseRows(gaussians, numClasses, dim, source), numClasses, dim, source, null);
     }
 
     /** Same as {@link #seeded(int, int, long)} with {@link #DEFAULT_DIM}. */
@@ -109,7 +111,8 @@ public final class ClassEmbeddings {
             }
         }
         String source = "file:" + npy;
-        return new ClassEmbeddings(normaliseRows(values, numClasses, dim, source), numClasses, dim, source);
+        String legacy = "file:" + npy.getFileName() + ":sha256:" + FileHashes.sha256Hex(npy).substring(0, 16);
+        return new ClassEmbeddings(normaliseRows(values, numClasses, dim, source), numClasses, dim, source, legacy);
     }
 
     /** Writes the matrix as a float32 {@code .npy} file (atomically). */
@@ -141,10 +144,11 @@ public final class ClassEmbeddings {
 
     /**
      * Whether an id recorded in a checkpoint names this matrix. Checkpoints made before ids were content hashes
-     * recorded the seeded set's recipe ({@code seeded-unit:C=10,d=512,seed=0}); such an id is regenerated and hashed.
+     * recorded the seeded set's recipe ({@code seeded-unit:C=10,d=512,seed=0}), regenerated and hashed here, or a
+     * file's name and hash ({@code file:emb.npy:sha256:…}), which a file loaded now still matches.
      */
     public boolean matches(String recordedId) {
-        return id.equals(canonicalId(recordedId));
+        return id.equals(canonicalId(recordedId)) || (legacyFileId != null && legacyFileId.equals(recordedId));
     }
 
     /** A recorded id in today's form: legacy seeded recipes become their content hash, others stay as they are. */

@@ -68,6 +68,8 @@ class ClassEmbeddingsTest {
         assertEquals(e.id(), back.id());
         assertTrue(back.matches("seeded-unit:C=5,d=8,seed=2"));
         assertEquals("file:" + file, back.source());
+        assertTrue(back.matches("file:emb.npy:sha256:" + FileHashes.sha256Hex(file).substring(0, 16)));
+        assertFalse(back.matches("file:emb.npy:sha256:0000000000000000"));
 
         Path raw = dir.resolve("raw.npy");
         Nd4j.writeAsNumpy(Nd4j.create(new float[][]{{3, 4}, {0, 2}}), raw.toFile());
