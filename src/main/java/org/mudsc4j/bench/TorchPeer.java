@@ -8,28 +8,46 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mudsc4j.zoo.ModelSpec;
 
 /**
- * Runs the PyTorch peer benchmark ({@code torch_train_bench.py WIDTH THREADS ITERS}: the reference ResNet-20 with
- * BatchNorm, batch 128, SGD momentum, cosine head) in a child process, so that both frameworks are measured in one
- * run on the same machine state.
+ * Runs the PyTorch peer benchmark ({@code torch_train_bench.py WIDTH THREADS ITERS CHANNELS SIZE}: the reference
+ * ResNet-20 with BatchNorm, batch 128, SGD momentum, cosine head; it prints training, inference and the reference's
+ * BatchNorm-reset images/s) in a child process, so that both frameworks are measured in one run on the same machine
+ * state.
  */
 public final class TorchPeer {
-    private static final Pattern RESULT = Pattern.compile("TRAIN\\s+([0-9.]+) img/s\\s+INFER\\s+([0-9.]+) img/s");
+    private static final Pattern RESULT = Pattern.compile(
+            "TRAIN\\s+([0-9.]+) img/s\\s+INFER\\s+([0-9.]+) img/s(?:\\s+BN-RESET\\s+([0-9.]+) img/s)?");
 
     private TorchPeer() {
     }
 
-    /** PyTorch's version line and images/s. */
-    public record Result(String line, double trainImagesPerSecond, double inferImagesPerSecond) {
+    /** PyTorch's version line and images/s; {@code bnResetImagesPerSecond} is NaN for a peer that does not time it. */
+    public record Result(String line, double trainImagesPerSecond, double inferImagesPerSecond,
+                         double bnResetImagesPerSecond) {
     }
 
-    public static Result run(Path script, String python, int width, int threads, int iters) throws IOException {
+    /** Whether the peer builds this model: the reference ResNet-20 with BatchNorm, on square images. */
+    public static boolean comparable(ModelSpec spec) {
+        return spec.architecture() == ModelSpec.Architecture.RESNET20 && spec.norm() == ModelSpec.Norm.BATCH
+                && spec.input().height() == spec.input().width();
+    }
+
+    /**
+     * @param input the images' shape; the peer takes square images only
+     */
+    public static Result run(Path script, String python, int width, int threads, int iters,
+                             ModelSpec.InputShape input) throws IOException {
+        if (input.height() != input.width()) {
+            throw new IllegalArgumentException("the PyTorch peer takes square images; got " + input);
+        }
         if (!Files.isRegularFile(script)) {
             throw new IOException("PyTorch benchmark script not found: " + script);
         }
         Process p = new ProcessBuilder(List.of(python, script.toString(), Integer.toString(width),
-                Integer.toString(threads), Integer.toString(iters))).redirectErrorStream(true).start();
+                Integer.toString(threads), Integer.toString(iters), Integer.toString(input.channels()),
+                Integer.toString(input.height()))).redirectErrorStream(true).start();
         String out;
         try {
             out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -48,6 +66,7 @@ public final class TorchPeer {
                     + "python3-torch installed?):\n" + out.strip());
         }
         String line = out.lines().filter(l -> l.contains("TRAIN")).findFirst().orElse("").strip();
-        return new Result(line, Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)));
+        return new Result(line, Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
+                m.group(3) == null ? Double.NaN : Double.parseDouble(m.group(3)));
     }
 }

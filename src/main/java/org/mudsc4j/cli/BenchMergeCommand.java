@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.mudsc4j.bench.InferenceBench;
 import org.mudsc4j.bench.MergeBench;
+import org.mudsc4j.bench.TorchPeer;
+import org.mudsc4j.data.ImageBatches;
 import org.mudsc4j.dl4j.Dl4jRuntime;
 import org.mudsc4j.merge.MergeMethod;
 import org.mudsc4j.merge.match.AssignmentBench;
@@ -19,10 +22,15 @@ import org.mudsc4j.zoo.ModelSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bench merge}: stage times of a ResNet-20 pair merge and the assignment solver's times. */
+/**
+ * {@code bench merge}: images/s of the inference passes (optionally beside PyTorch), stage times of a ResNet-20 pair
+ * merge and the assignment solver's times.
+ */
 @Command(name = "merge", mixinStandardHelpOptions = true,
-        description = {"Time each stage of merging two randomly initialised models on random images (feature pass,"
-                + " similarities, matching per sweep, apply, BN re-estimation) and the assignment solver at"
+        description = {"Time the passes every merge runs outside training (inference, evaluation, BN re-estimation,"
+                + " feature pass; direct and stock DL4J path, and the PyTorch peer with --torch) at each --inputs"
+                + " shape, then each stage of merging two randomly initialised models on random images"
+                + " (similarities, matching per sweep, apply, BN re-estimation) and the assignment solver at"
                 + " n = 256..2048."})
 public final class BenchMergeCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", defaultValue = "resnet20x1,resnet20x4",
@@ -40,6 +48,18 @@ public final class BenchMergeCommand implements Callable<Integer> {
     @Option(names = "--solver-sizes", split = ",", defaultValue = "256,512,1024,2048",
             description = "Assignment sizes to time (default: ${DEFAULT-VALUE}); empty to skip")
     List<Integer> solverSizes;
+    @Option(names = "--inputs", split = ",", defaultValue = "1x28x28,3x32x32",
+            description = "Image shapes of the inference passes, CxHxW (default: ${DEFAULT-VALUE}); the merge stages"
+                    + " run on the first")
+    List<String> inputs;
+    @Option(names = "--skip-stock", description = "Do not time DL4J's stock inference passes (-Dmudsc4j.fastForward"
+            + "=false) beside the direct ones")
+    boolean skipStock;
+    @Option(names = "--torch", description = "PyTorch peer script (torch_train_bench.py): run it beside the inference"
+            + " passes of every BatchNorm ResNet-20 and add the ratios (needs python3 with torch)")
+    Path torchScript;
+    @Option(names = "--python", defaultValue = "python3", description = "Python for --torch (default: ${DEFAULT-VALUE})")
+    String python;
     @Option(names = "--out", description = "Also write the report (Markdown) to this file")
     Path out;
     @Option(names = "--overwrite", description = "Replace an existing report")
@@ -52,11 +72,13 @@ public final class BenchMergeCommand implements Callable<Integer> {
         }
         List<MergeMethod> ms = methods.stream().map(MergeMethod::parse).toList();
         StringBuilder report = new StringBuilder();
-        report.append(String.format(Locale.ROOT, "Merge stages on random weights and %d random images (batch %d),"
-                + " alpha %.2f; %s; %d cores; %s%n%n", images, batch, alpha, Dl4jRuntime.software(),
-                Runtime.getRuntime().availableProcessors(), Instant.now()));
+        report.append(String.format(Locale.ROOT, "- Machine: %s%n- Software: %s%n- Date: %s%n%n", Machine.describe(),
+                Dl4jRuntime.software(), Instant.now()));
+        report.append(passesReport());
+        report.append(String.format(Locale.ROOT, "## Merge stages%n%nRandom weights and %d random %s images (batch"
+                + " %d), alpha %.2f%n%n", images, inputs.get(0), batch, alpha));
         for (String text : models) {
-            ModelSpec spec = ModelSpec.parse(text);
+            ModelSpec spec = shaped(text, inputs.get(0));
             List<MergeBench.Result> results = MergeBench.run(spec, ms, images, batch, alpha);
             Set<String> stages = new LinkedHashSet<>();
             results.forEach(r -> stages.addAll(r.seconds().keySet()));
@@ -78,7 +100,7 @@ public final class BenchMergeCommand implements Callable<Integer> {
             report.append('\n');
         }
         if (!solverSizes.isEmpty()) {
-            report.append("### Assignment solver (median ms; SciPy linear_sum_assignment on this machine: ~13 ms at"
+            report.append("## Assignment solver (median ms; SciPy linear_sum_assignment on this machine: ~13 ms at"
                     + " 512, ~390 ms at 2048)\n\n| n | uniform | normal | aligned |\n|---:|---:|---:|---:|\n");
             int[] sizes = solverSizes.stream().mapToInt(Integer::intValue).toArray();
             for (AssignmentBench.SolverTiming t : AssignmentBench.run(sizes)) {
@@ -94,12 +116,92 @@ public final class BenchMergeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Images/s of the four passes per model and input shape, beside PyTorch's and the stock path's. */
+    private String passesReport() throws java.io.IOException {
+        int threads = Runtime.getRuntime().availableProcessors();
+        StringBuilder t = new StringBuilder();
+        StringBuilder stockTable = new StringBuilder();
+        List<String> torchLines = new ArrayList<>();
+        t.append(String.format(Locale.ROOT, "## Inference passes (images/s)%n%nTwo randomly initialised models, %d"
+                + " random images, batch %d (evaluation: batch %d, outputs, cosine head and the four metrics). BN"
+                + " re-estimation: one model, training-mode pass and statistics. Feature pass: both models, hooked"
+                + " activations and streaming correlations; each image counts once.%n%n", images, batch,
+                ImageBatches.EVALUATION_BATCH_SIZE));
+        boolean torch = torchScript != null;
+        t.append("| model | input | inference | evaluation | BN re-estimation | feature pass (2 models) |");
+        t.append(torch ? " PyTorch INFER | PyTorch BN-RESET | inference ratio | evaluation ratio | BN ratio |"
+                + " feature pass ratio |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+                : "\n|---|---|---:|---:|---:|---:|\n");
+        stockTable.append("| model | input | stock inference | stock evaluation | stock BN re-estimation | stock"
+                + " feature pass | speed-up inference | evaluation | BN | feature pass |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String text : models) {
+            for (String input : inputs) {
+                ModelSpec spec = shaped(text, input);
+                String name = spec.compact().replace("@" + input, "");
+                TorchPeer.Result peer = null;
+                if (torch && TorchPeer.comparable(spec)) {
+                    peer = TorchPeer.run(torchScript, python, spec.widthMultiplier(), threads,
+                            Math.max(3, images / 128), spec.input());
+                    torchLines.add(peer.line());
+                }
+                InferenceBench.Result r = InferenceBench.run(spec, images, batch, !skipStock);
+                InferenceBench.Passes f = r.fast();
+                t.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f |", name, input,
+                        f.inference(), f.evaluation(), f.bnReestimation(), f.featurePass()));
+                if (torch) {
+                    t.append(peer == null ? " – | – | – | – | – | – |" : String.format(Locale.ROOT,
+                            " %.1f | %.1f | %.2f× | %.2f× | %.2f× | %.2f× |", peer.inferImagesPerSecond(),
+                            peer.bnResetImagesPerSecond(), f.inference() / peer.inferImagesPerSecond(),
+                            f.evaluation() / peer.inferImagesPerSecond(),
+                            f.bnReestimation() / peer.bnResetImagesPerSecond(),
+                            f.featurePass() / peer.inferImagesPerSecond()));
+                }
+                t.append('\n');
+                InferenceBench.Passes s = r.stock();
+                if (s != null) {
+                    stockTable.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× |"
+                            + " %.2f× | %.2f× | %.2f× |%n", name, input, s.inference(),
+                            s.evaluation(), s.bnReestimation(), s.featurePass(), f.inference() / s.inference(),
+                            f.evaluation() / s.evaluation(), f.bnReestimation() / s.bnReestimation(),
+                            f.featurePass() / s.featurePass()));
+                }
+            }
+        }
+        if (torch) {
+            t.append("\nRatios are mudsc4j / PyTorch from this run; the feature pass (two models) and evaluation are"
+                    + " compared with PyTorch's single-model INFER. Issue 13's goals: inference and evaluation ≥ 1.5×,"
+                    + " BN re-estimation ≥ 1.5× of BN-RESET, feature pass ≥ 1.0×.\n");
+            t.append("\nPyTorch runs (").append(torchScript).append(", ").append(threads).append(" threads, batch"
+                    + " 128):\n");
+            torchLines.forEach(l -> t.append("- `").append(l).append("`\n"));
+        }
+        if (!skipStock) {
+            t.append("\nThe same passes on DL4J's stock path (-Dmudsc4j.fastForward=false), as before the direct"
+                    + " twin:\n\n").append(stockTable);
+        }
+        return t.append('\n').toString();
+    }
+
+    /** The model spec with the given input shape (replacing one the spec names). */
+    private static ModelSpec shaped(String model, String input) {
+        int at = model.indexOf('@');
+        return ModelSpec.parse((at < 0 ? model : model.substring(0, at)) + "@" + input);
+    }
+
     private List<String> commandLineArgs() {
         List<String> args = new ArrayList<>();
         args.add("--models " + String.join(",", models));
         args.add("--methods " + String.join(",", methods));
         args.add("--images " + images);
         args.add("--batch " + batch);
+        args.add("--inputs " + String.join(",", inputs));
+        if (skipStock) {
+            args.add("--skip-stock");
+        }
+        if (torchScript != null) {
+            args.add("--torch " + torchScript + " --python " + python);
+        }
         args.add("--out " + out);
         return Arrays.asList(args.toArray(new String[0]));
     }

@@ -67,8 +67,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         for (String m : models) {
             ModelSpec spec = ModelSpec.parse(m + "@" + input);
             TorchPeer.Result torch = null;
-            if (torchScript != null && isTorchComparable(spec)) {
-                torch = TorchPeer.run(torchScript, python, spec.widthMultiplier(), threads, iters);
+            if (torchScript != null && TorchPeer.comparable(spec)) {
+                torch = TorchPeer.run(torchScript, python, spec.widthMultiplier(), threads, iters, spec.input());
                 torchLines.add(torch.line());
             }
             TrainBench.Result r = TrainBench.run(spec, batch, warmup, iters, inferIters, profile);
@@ -122,10 +122,5 @@ public final class BenchTrainCommand implements Callable<Integer> {
             t.append(String.format(Locale.ROOT, "| everything else | %.1f | %.1f %% |%n", rest * stepMs, 100 * rest));
         }
         return t.toString();
-    }
-
-    /** The peer script builds the reference ResNet-20 with BatchNorm only. */
-    private static boolean isTorchComparable(ModelSpec spec) {
-        return spec.architecture() == ModelSpec.Architecture.RESNET20 && spec.norm() == ModelSpec.Norm.BATCH;
     }
 }

@@ -22,6 +22,11 @@ import java.util.SplittableRandom;
  * partial batch is kept.
  */
 public final class ImageBatches {
+    /**
+     * Batch size of the passes whose result does not depend on it (evaluation, α selection): chosen for speed, since
+     * the direct inference path runs ~1.5x more images per second at 500 than at 100 on 2 cores.
+     */
+    public static final int EVALUATION_BATCH_SIZE = 500;
     private static final long SHUFFLE_STREAM = -1L;
 
     /** Which label space the one-hot label matrix uses. */

@@ -12,6 +12,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Keeps the activations between training-path layers in oneDNN's channel-blocked layout ({@code nChw8c} on AVX2, {@code nChw16c} on AVX-512)
@@ -28,9 +30,9 @@ import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
  * or a layout-preserving consumer (BatchNorm, ReLU, add) also reads a tensor that must stay NCHW. The graph's input
  * and outputs are always NCHW, so the first convolution reads NCHW and the network's results are unchanged.
  *
- * <p>Only for training passes ({@code fit}): inference, evaluation and activation capture must run with the layouts
- * closed; a blocked BatchNorm refuses anything but a training pass. Off with {@code -Dmudsc4j.blocked=false}, and
- * whenever direct oneDNN is off ({@link OneDnn}).
+ * <p>Training passes ({@code fit}) and the inference passes of {@link FastForward} (BatchNorm's inference path has a
+ * blocked kernel too); activations read out of the graph must come back through {@link #nchw}. Off with
+ * {@code -Dmudsc4j.blocked=false}, and whenever direct oneDNN is off ({@link OneDnn}).
  */
 public final class ActivationLayouts implements AutoCloseable {
     public static final String PROPERTY = "mudsc4j.blocked";
@@ -104,6 +106,30 @@ public final class ActivationLayouts implements AutoCloseable {
     /** The channel block in use, 0 when everything stays NCHW. */
     public int block() {
         return block;
+    }
+
+    /**
+     * An NCHW copy of a tensor this object keeps blocked (for passes that hand activations to code outside
+     * {@code dl4j}); any other tensor is returned as it is.
+     */
+    public INDArray nchw(String vertex, INDArray a) {
+        if (!blockedTensors.contains(vertex)) {
+            return a;
+        }
+        int n = (int) a.size(0), c = (int) a.size(1);
+        int hw = (int) (a.length() / ((long) n * c));
+        int blocks = c / block;
+        java.nio.FloatBuffer in = DenseFloats.buffer(DenseFloats.of(a));
+        float[] out = new float[(int) a.length()];
+        java.util.stream.IntStream.range(0, n * blocks).parallel().forEach(sb -> {
+            int s = sb / blocks, c0 = (sb % blocks) * block, src = sb * hw * block;
+            for (int p = 0; p < hw; p++) {
+                for (int j = 0; j < block; j++) {
+                    out[(s * c + c0 + j) * hw + p] = in.get(src + p * block + j);
+                }
+            }
+        });
+        return Nd4j.create(out, a.shape(), 'c');
     }
 
     /** Puts every layer back on NCHW activations. */

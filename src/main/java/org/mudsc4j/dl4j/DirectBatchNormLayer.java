@@ -13,14 +13,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J's BatchNorm runtime layer with the float NCHW training pass on {@link NormKernels} (about 4× faster than
- * DL4J's oneDNN helper path here). Same outputs, same gradients and the same running-statistics update as DL4J's
- * layer (batch mean and biased variance, decay, log10-std or variance storage). Inference, double precision, other
+ * DL4J's BatchNorm runtime layer with the float NCHW training and inference passes on {@link NormKernels} (about 4×
+ * faster than DL4J's oneDNN helper path here). Same outputs, same gradients and the same running-statistics update as
+ * DL4J's layer (batch mean and biased variance, decay, log10-std or variance storage). Double precision, other
  * layouts and locked γ/β take DL4J's path.
  *
  * <p>While {@link ActivationLayouts} keeps this layer's activations channel-blocked, the training pass runs on
- * oneDNN's BatchNorm ({@link OneDnnBatchNorm}) instead, and anything but a training pass is refused (DL4J's path
- * would read the blocked layout as NCHW).
+ * oneDNN's BatchNorm ({@link OneDnnBatchNorm}) instead, inference runs on a blocked kernel, and anything else is
+ * refused (DL4J's path would read the blocked layout as NCHW).
  */
 public final class DirectBatchNormLayer extends BatchNormalization {
     /** 1 / (2·ln 10): log10 of a standard deviation from the natural log of a variance ratio. */
@@ -29,6 +29,7 @@ public final class DirectBatchNormLayer extends BatchNormalization {
     /** Statistics of the last training forward pass when it ran on the kernels; null otherwise. */
     private double[] batchMean;
     private double[] batchVar;
+    private long batchSamples;
     /** Channel block of this layer's input and output ({@link ActivationLayouts}); 0: NCHW. */
     private int block;
     private OneDnnBatchNorm blockedPlan;
@@ -60,10 +61,15 @@ public final class DirectBatchNormLayer extends BatchNormalization {
     public INDArray preOutput(INDArray x, TrainingMode training, LayerWorkspaceMgr workspaceMgr) {
         batchMean = null;
         batchVar = null;
+        if (training == TrainingMode.TEST && x.rank() == 4 && directConfig()
+                && x.size(1) == layerConf().getNOut()) {
+            return inference(x, workspaceMgr);
+        }
         if (!kernelEligible(x, training)) {
             if (block > 0) {
                 throw new IllegalStateException("BatchNorm '" + layerConf().getLayerName() + "' holds channel-blocked "
-                        + "activations, which only its training pass reads; close the ActivationLayouts first (got "
+                        + "activations, which only its direct training and inference passes read; close the "
+                        + "ActivationLayouts first (got "
                         + training + " on input " + java.util.Arrays.toString(x.shape()) + ")");
             }
             return super.preOutput(x, training, workspaceMgr);
@@ -85,7 +91,47 @@ public final class DirectBatchNormLayer extends BatchNormalization {
         }
         batchMean = mean;
         batchVar = var;
+        batchSamples = x.length() / channels;
         return out;
+    }
+
+    /**
+     * Inference with the running statistics as one per-channel affine map, exactly as DL4J computes it:
+     * y = γ·(x − μ)/√(var + eps) + β, where var = (10^log10std)² under log-std storage. That storage already holds
+     * var + eps, so DL4J counts eps twice in inference (PyTorch once); kept, so that both paths give the same
+     * numbers (README, deviations).
+     */
+    private INDArray inference(INDArray x, LayerWorkspaceMgr workspaceMgr) {
+        org.deeplearning4j.nn.conf.layers.BatchNormalization c = layerConf();
+        float[] gamma = floats(BatchNormalizationParamInitializer.GAMMA);
+        float[] beta = floats(BatchNormalizationParamInitializer.BETA);
+        float[] mean = floats(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+        float[] stat = floats(c.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                : BatchNormalizationParamInitializer.GLOBAL_VAR);
+        float[] scale = new float[gamma.length];
+        float[] shift = new float[gamma.length];
+        for (int ch = 0; ch < gamma.length; ch++) {
+            double var = c.isUseLogStd() ? Math.pow(10.0, 2.0 * stat[ch]) : stat[ch];
+            double std = Math.sqrt(var + c.getEps());
+            double s = gamma[ch] / std;
+            scale[ch] = (float) s;
+            shift[ch] = (float) (beta[ch] - mean[ch] * s);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
+        if (block > 0) {
+            NormKernels.channelAffineBlocked(DenseFloats.of(x), out, scale, shift, block);
+        } else {
+            NormKernels.channelAffine(DenseFloats.of(x), out, scale, shift);
+        }
+        return out;
+    }
+
+    /**
+     * Channel mean, biased variance and values per channel of this layer's input in the last training forward pass,
+     * when it ran on the kernels or oneDNN; null otherwise (BatchNorm re-estimation needs nothing else of the pass).
+     */
+    FastForward.ChannelMoments lastBatchMoments() {
+        return batchMean == null ? null : new FastForward.ChannelMoments(batchMean.clone(), batchVar.clone(), batchSamples);
     }
 
     @Override

@@ -137,6 +137,51 @@ public final class NormKernels {
         });
     }
 
+    /** y = scale[c]·x + shift[c] per channel of an NCHW (or NC) tensor: BatchNorm with fixed statistics. */
+    public static void channelAffine(INDArray x, INDArray y, float[] scale, float[] shift) {
+        int n = (int) x.size(0), c = (int) x.size(1);
+        int hw = (int) (x.length() / ((long) n * c));
+        FloatBuffer xb = DenseFloats.buffer(x), yb = DenseFloats.buffer(y);
+        IntStream.range(0, c).parallel().forEach(ch -> {
+            for (int s = 0; s < n; s++) {
+                int off = (s * c + ch) * hw;
+                affineStore(load(xb, off, hw, 0), hw, scale[ch], shift[ch], yb, off);
+            }
+        });
+    }
+
+    /**
+     * {@link #channelAffine} on channel-blocked activations ({@code nChw<block>c}: per sample and block of channels,
+     * every position holds {@code block} consecutive channels); {@code c} must be a multiple of {@code block}.
+     */
+    public static void channelAffineBlocked(INDArray x, INDArray y, float[] scale, float[] shift, int block) {
+        int n = (int) x.size(0), c = (int) x.size(1);
+        int hw = (int) (x.length() / ((long) n * c));
+        if (c % block != 0) {
+            throw new IllegalArgumentException(c + " channels do not fill blocks of " + block);
+        }
+        int blocks = c / block, len = hw * block;
+        // per channel block, scale and shift laid out as the block's elements are: a plain, vectorisable loop
+        float[][] scales = new float[blocks][len];
+        float[][] shifts = new float[blocks][len];
+        for (int cb = 0; cb < blocks; cb++) {
+            for (int i = 0; i < len; i++) {
+                scales[cb][i] = scale[cb * block + i % block];
+                shifts[cb][i] = shift[cb * block + i % block];
+            }
+        }
+        FloatBuffer xb = DenseFloats.buffer(x), yb = DenseFloats.buffer(y);
+        IntStream.range(0, n * blocks).parallel().forEach(sb -> {
+            int off = sb * len;
+            float[] a = load(xb, off, len, 0);
+            float[] sc = scales[sb % blocks], sh = shifts[sb % blocks];
+            for (int i = 0; i < len; i++) {
+                a[i] = a[i] * sc[i] + sh[i];
+            }
+            yb.put(off, a, 0, len);
+        });
+    }
+
     /**
      * Gradients of {@link #batchNormForward} through the batch statistics: dx, and dγ, dβ per channel.
      */

@@ -3,6 +3,7 @@ package org.mudsc4j.eval;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.mudsc4j.data.SplitPair;
+import org.mudsc4j.dl4j.FastForward;
 import org.mudsc4j.train.ClassEmbeddings;
 import org.mudsc4j.train.CosineHeadLoss;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,9 +24,11 @@ public final class PairEvaluation {
                                       SplitPair pair) {
         TaskAccuracy acc = new TaskAccuracy(new EmbeddingClassifier(embeddings),
                 List.of(pair.first().classes(), pair.second().classes()));
-        while (batches.hasNext()) {
-            DataSet batch = batches.next();
-            acc.add(graph.outputSingle(false, batch.getFeatures()), globalLabels(batch));
+        try (FastForward net = FastForward.of(graph)) {
+            while (batches.hasNext()) {
+                DataSet batch = batches.next();
+                acc.add(net.output(batch.getFeatures()), globalLabels(batch));
+            }
         }
         return acc.accuracies();
     }
@@ -43,21 +46,24 @@ public final class PairEvaluation {
         AccuracyCounter joint = new AccuracyCounter();
         AccuracyCounter taskA = new AccuracyCounter();
         AccuracyCounter taskB = new AccuracyCounter();
-        while (batches.hasNext()) {
-            DataSet batch = batches.next();
-            int[] labels = globalLabels(batch);
-            float[][] simA = classifier.similarities(modelA.outputSingle(false, batch.getFeatures()), classesA);
-            float[][] simB = classifier.similarities(modelB.outputSingle(false, batch.getFeatures()), classesB);
-            for (int i = 0; i < labels.length; i++) {
-                double[] pa = softmax(simA[i], CosineHeadLoss.DEFAULT_SCALE);
-                double[] pb = softmax(simB[i], CosineHeadLoss.DEFAULT_SCALE);
-                joint.add(ensembleJoint(pa, pb, classesA, classesB) == labels[i]);
-                if (pair.first().contains(labels[i])) {
-                    taskA.add(classesA[argmax(pa)] == labels[i]);
-                } else if (pair.second().contains(labels[i])) {
-                    taskB.add(classesB[argmax(pb)] == labels[i]);
-                } else {
-                    throw new IllegalArgumentException("label " + labels[i] + " belongs to neither task of " + pair);
+        try (FastForward netA = FastForward.of(modelA); FastForward netB = FastForward.of(modelB)) {
+            while (batches.hasNext()) {
+                DataSet batch = batches.next();
+                int[] labels = globalLabels(batch);
+                float[][] simA = classifier.similarities(netA.output(batch.getFeatures()), classesA);
+                float[][] simB = classifier.similarities(netB.output(batch.getFeatures()), classesB);
+                for (int i = 0; i < labels.length; i++) {
+                    double[] pa = softmax(simA[i], CosineHeadLoss.DEFAULT_SCALE);
+                    double[] pb = softmax(simB[i], CosineHeadLoss.DEFAULT_SCALE);
+                    joint.add(ensembleJoint(pa, pb, classesA, classesB) == labels[i]);
+                    if (pair.first().contains(labels[i])) {
+                        taskA.add(classesA[argmax(pa)] == labels[i]);
+                    } else if (pair.second().contains(labels[i])) {
+                        taskB.add(classesB[argmax(pb)] == labels[i]);
+                    } else {
+                        throw new IllegalArgumentException("label " + labels[i] + " belongs to neither task of "
+                                + pair);
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 package org.mudsc4j.eval;
 
+import org.mudsc4j.dl4j.FastForward;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.mudsc4j.train.ClassEmbeddings;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,17 +23,19 @@ public final class TaskEvaluation {
                                       int[] taskClasses) {
         EmbeddingClassifier classifier = new EmbeddingClassifier(embeddings);
         AccuracyCounter counter = new AccuracyCounter();
-        while (batches.hasNext()) {
-            DataSet batch = batches.next();
-            INDArray labels = batch.getLabels();
-            if (labels.rank() != 2 || labels.size(1) != taskClasses.length) {
-                throw new IllegalArgumentException("Expected task-local one-hot labels [B, " + taskClasses.length
-                        + "], got " + Arrays.toString(labels.shape()));
+        try (FastForward net = FastForward.of(graph)) {
+            while (batches.hasNext()) {
+                DataSet batch = batches.next();
+                INDArray labels = batch.getLabels();
+                if (labels.rank() != 2 || labels.size(1) != taskClasses.length) {
+                    throw new IllegalArgumentException("Expected task-local one-hot labels [B, " + taskClasses.length
+                            + "], got " + Arrays.toString(labels.shape()));
+                }
+                INDArray out = net.output(batch.getFeatures());
+                int[] predicted = classifier.predictLocal(out, taskClasses);
+                int[] truth = labels.argMax(1).toIntVector();
+                counter.add(predicted, truth);
             }
-            INDArray out = graph.outputSingle(false, batch.getFeatures());
-            int[] predicted = classifier.predictLocal(out, taskClasses);
-            int[] truth = labels.argMax(1).toIntVector();
-            counter.add(predicted, truth);
         }
         return counter.accuracy();
     }

@@ -38,9 +38,11 @@ public record PairData(DatasetKind kind, List<ClassSplit> tasks, ImageBatches un
         ImageBatches unionTrain = ImageBatches.builder(limit(train, trainPerClass)).classes(union).batchSize(batch)
                 .augmentation(kind.trainAugmentation()).shuffle(true).seed(seed)
                 .labelMode(ImageBatches.LabelMode.GLOBAL).build();
-        ImageBatches selection = ImageBatches.builder(limit(train, selectionPerClass)).classes(union).batchSize(256)
+        ImageBatches selection = ImageBatches.builder(limit(train, selectionPerClass)).classes(union)
+                .batchSize(ImageBatches.EVALUATION_BATCH_SIZE)
                 .labelMode(ImageBatches.LabelMode.GLOBAL).build();
-        ImageBatches unionTest = ImageBatches.builder(limit(test, testPerClass)).classes(union).batchSize(256)
+        ImageBatches unionTest = ImageBatches.builder(limit(test, testPerClass)).classes(union)
+                .batchSize(ImageBatches.EVALUATION_BATCH_SIZE)
                 .labelMode(ImageBatches.LabelMode.GLOBAL).build();
         return new PairData(kind, List.copyOf(tasks), unionTrain, selection, unionTest);
     }

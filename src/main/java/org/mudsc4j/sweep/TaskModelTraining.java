@@ -69,7 +69,8 @@ public final class TaskModelTraining {
         ImageBatches trainBatches = ImageBatches.builder(trainSet).classes(r.split()).batchSize(cfg.batchSize())
                 .augmentation(r.kind().trainAugmentation()).shuffle(true).seed(cfg.seed())
                 .labelMode(ImageBatches.LabelMode.TASK_LOCAL).build();
-        ImageBatches testBatches = ImageBatches.builder(testSet).classes(r.split()).batchSize(256)
+        ImageBatches testBatches = ImageBatches.builder(testSet).classes(r.split())
+                .batchSize(ImageBatches.EVALUATION_BATCH_SIZE)
                 .labelMode(ImageBatches.LabelMode.TASK_LOCAL).build();
         LOG.info("Training {} on {} classes {} ({} images, {} epochs) -> {}", spec.compact(), r.kind().id(),
                 r.split(), trainSet.size(), cfg.epochs(), r.checkpoint());

@@ -6,16 +6,11 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.mudsc4j.dl4j.DirectAddVertex;
-import org.mudsc4j.dl4j.DirectBackpropConvolution;
-import org.mudsc4j.dl4j.DirectReluActivation;
+import org.mudsc4j.dl4j.DirectLayers;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
@@ -30,8 +25,8 @@ import java.util.Map;
  * in the layer configurations when a graph is built, and the model zoo builds graphs without knowing the
  * recipe, so the trainer rewrites every layer configuration of a copy of the graph configuration and builds a
  * new graph around the same parameter values. On the way it swaps in training-path replacements that compute the
- * same thing faster or more faithfully ({@link WeightDecayedBatchNormalization}, {@link DirectBackpropConvolution}, {@link DirectReluActivation},
- * {@link DirectAddVertex}).
+ * same thing faster or more faithfully ({@link WeightDecayedBatchNormalization} and the convolution, ReLU and add
+ * replacements of {@link DirectLayers}).
  */
 public final class TrainingRecipe {
     private TrainingRecipe() {
@@ -57,9 +52,9 @@ public final class TrainingRecipe {
     public static void imposeOn(ComputationGraphConfiguration conf, TrainConfig cfg, int itersPerEpoch) {
         SgdMomentum updater = cfg.updater(itersPerEpoch);
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
-            if (e.getValue().getClass() == ElementWiseVertex.class
-                    && ((ElementWiseVertex) e.getValue()).getOp() == ElementWiseVertex.Op.Add) {
-                e.setValue(new DirectAddVertex());
+            GraphVertex add = DirectLayers.addVertex(e.getValue());
+            if (add != null) {
+                e.setValue(add);
             }
             if (e.getValue() instanceof LayerVertex vertex) {
                 NeuralNetConfiguration layerConf = vertex.getLayerConf();
@@ -76,14 +71,10 @@ public final class TrainingRecipe {
             configure(decayed, updater, wd);
             return decayed;
         }
-        if (layer.getClass() == ActivationLayer.class) {
-            return DirectReluActivation.copyOf((ActivationLayer) layer); // other activations keep DL4J's path inside
-        }
-        if (layer.getClass() == ConvolutionLayer.class) {
-            // same layer, minus DL4J's redundant forward pass in backprop (see DirectBackpropConvolution)
-            DirectBackpropConvolution direct = DirectBackpropConvolution.copyOf((ConvolutionLayer) layer);
-            configure(direct, updater, wd);
-            return direct;
+        // convolutions minus DL4J's redundant forward pass in backprop, ReLU without its copies (DirectLayers)
+        org.deeplearning4j.nn.conf.layers.Layer direct = DirectLayers.convolutionOrActivation(layer);
+        if (direct != null) {
+            layer = direct;
         }
         if (layer instanceof BaseLayer base) {
             configure(base, updater, wd);

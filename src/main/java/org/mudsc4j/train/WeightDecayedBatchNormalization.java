@@ -1,16 +1,7 @@
 package org.mudsc4j.train;
 
-import org.mudsc4j.dl4j.DirectBatchNormLayer;
-import org.mudsc4j.dl4j.LayerWiring;
+import org.mudsc4j.dl4j.DirectBatchNormalization;
 import org.mudsc4j.dl4j.LayerConfigCopy;
-
-import java.util.Collection;
-
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
-import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
@@ -26,9 +17,10 @@ import java.util.List;
  * {@code weight_decay}) decays every parameter except the running statistics. This subclass returns the
  * layer's weight regularisation for γ and β and none for the running mean/variance (which DL4J updates by
  * moving average, not by gradient). Behaviour is otherwise identical, and it is still an
- * {@code instanceof BatchNormalization}. It can go once DL4J regularises BN parameters itself.
+ * {@code instanceof BatchNormalization}; its runtime layer is {@link DirectBatchNormalization}'s. The regularisation
+ * override can go once DL4J regularises BN parameters itself.
  */
-public class WeightDecayedBatchNormalization extends BatchNormalization {
+public class WeightDecayedBatchNormalization extends DirectBatchNormalization {
     private static final long serialVersionUID = 1L;
 
     /** For JSON deserialisation and {@link #copyOf}. */
@@ -42,17 +34,6 @@ public class WeightDecayedBatchNormalization extends BatchNormalization {
      */
     public static WeightDecayedBatchNormalization copyOf(BatchNormalization source) {
         return LayerConfigCopy.copyInto(BatchNormalization.class, source, new WeightDecayedBatchNormalization());
-    }
-
-    /** The training path's runtime layer: DL4J's, with the float NCHW training pass on hand-written kernels. */
-    @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                       Collection<TrainingListener> listeners, int layerIndex,
-                                                       INDArray paramsView, boolean initializeParams,
-                                                       DataType networkDataType) {
-        LayerValidation.assertNOutSet("BatchNormalization", getLayerName(), layerIndex, getNOut());
-        return LayerWiring.wire(new DirectBatchNormLayer(conf, networkDataType),
-                conf, listeners, layerIndex, paramsView, initializeParams);
     }
 
     @Override

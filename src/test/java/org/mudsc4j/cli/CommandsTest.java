@@ -88,8 +88,8 @@ class CommandsTest {
                 "--per-class", "8", "--selection-per-class", "4", "--batch", "16"));
         assertEquals(0, Main.commandLine().execute("bench", "train", "--models", "resnet20x1", "--input", "3x8x8",
                 "--batch", "4", "--warmup", "1", "--iters", "1", "--infer-iters", "1"));
-        assertEquals(0, Main.commandLine().execute("bench", "merge", "--models", "resnet20x1-e8@3x8x8", "--methods",
-                "act-align,mudsc-zip", "--images", "16", "--batch", "8", "--solver-sizes", "16"));
+        assertEquals(0, Main.commandLine().execute("bench", "merge", "--models", "resnet20x1-e8", "--inputs", "3x8x8",
+                "--methods", "act-align,mudsc-zip", "--images", "16", "--batch", "8", "--solver-sizes", "16"));
     }
 
     @Test

@@ -29,7 +29,6 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -170,9 +169,11 @@ class OneDnnGradientTest {
                         "24-channel tensors with block " + block + ": " + blocked);
             }
             g2 = gradients(fast, xy[0], xy[1]);
-            INDArray[] in = xy;
-            assertThrows(IllegalStateException.class, () -> fast.outputSingle(false, in[0]),
-                    "inference must refuse blocked BatchNorm activations");
+            // inference reads the blocked layout too (BatchNorm's blocked kernel), giving the NCHW outputs
+            INDArray blockedOut = fast.outputSingle(false, xy[0]);
+            double scale = Math.max(fastOut.amaxNumber().doubleValue(), 1e-12);
+            assertTrue(fastOut.sub(blockedOut).amaxNumber().doubleValue() / scale < 1e-4,
+                    "inference on blocked activations differs from NCHW");
         }
         assertEquals(g1.keySet(), g2.keySet());
         // Float rounding alone reaches ~1e-4 of a gradient's scale here: the fast layers with no blocking at all

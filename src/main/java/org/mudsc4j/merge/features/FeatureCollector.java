@@ -10,6 +10,7 @@ import org.mudsc4j.merge.groups.UnitGroup;
 import org.mudsc4j.merge.groups.UnitGroups;
 import org.mudsc4j.merge.similarity.CorrelationAccumulator;
 import org.mudsc4j.data.ImageBatches;
+import org.mudsc4j.dl4j.FastForward;
 import org.mudsc4j.util.Progress;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * The feature pass (ALGORITHM §4): runs every batch through every model in inference mode, reads each group's hooked
  * activation, and accumulates one double-precision correlation per group across the models.
  *
- * <p>Activations come from {@code feedForward(x, false)}, which returns detached copies of every vertex output
- * (DL4J-NOTES "Capturing activations"); only the hooked ones are kept, batch by batch. Every spatial position or token
+ * <p>Activations come from {@link FastForward#activations}: detached copies of the hooked vertices' outputs only,
+ * batch by batch. Every spatial position or token
  * of every image is a sample; the batch's image count weighs its moments.
  */
 public final class FeatureCollector {
@@ -41,14 +42,16 @@ public final class FeatureCollector {
         for (UnitGroup g : groups.groups()) {
             acc.put(g.id(), new CorrelationAccumulator(numModels, g.width(), threads));
         }
+        List<String> hooks = groups.groups().stream().map(g -> g.hook().vertex()).distinct().toList();
+        List<FastForward> passes = models.stream().map(FastForward::of).toList();
         long images = 0;
         try (ProgressBar bar = Progress.start("feature pass", ImageBatches.batchesLeft(batches), "batch", LOG)) {
             while (batches.hasNext()) {
                 INDArray x = batches.next().getFeatures();
                 int b = (int) x.size(0);
                 List<Map<String, INDArray>> acts = new ArrayList<>(numModels);
-                for (ComputationGraph m : models) {
-                    acts.add(m.feedForward(x, false));
+                for (FastForward m : passes) {
+                    acts.add(m.activations(x, hooks));
                 }
                 for (UnitGroup g : groups.groups()) {
                     float[][] feats = new float[numModels][];
@@ -67,6 +70,8 @@ public final class FeatureCollector {
                 images += b;
                 bar.step();
             }
+        } finally {
+            passes.forEach(FastForward::close);
         }
         if (images == 0) {
             throw new IllegalArgumentException("the feature pass got no data");

@@ -1,17 +1,14 @@
 package org.mudsc4j.merge.repair;
 
-import org.mudsc4j.dl4j.NormKernels;
-
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.mudsc4j.data.ImageBatches;
+import org.mudsc4j.dl4j.FastForward;
 import org.mudsc4j.util.Progress;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,6 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>DL4J stores the running variance as {@code log10(sqrt(var + eps))} ({@code useLogStd}); the conversion lives
  * in {@link org.mudsc4j.dl4j.BatchNormStorage}. GroupNorm/LayerNorm models have no BatchNorm and are left as they are.
+ * The training-mode pass and the moments come from {@link FastForward}.
  */
 public final class BatchNormReestimator {
     private static final Logger LOG = LoggerFactory.getLogger(BatchNormReestimator.class);
@@ -45,27 +43,25 @@ public final class BatchNormReestimator {
             LOG.debug("no BatchNorm layer: nothing to re-estimate");
             return 0;
         }
-        Map<String, List<String>> inputs = graph.getConfiguration().getVertexInputs();
-        String networkInput = graph.getConfiguration().getNetworkInputs().get(0);
         int n = bnVertices.size();
         double[][] meanSum = new double[n][];
         double[][] varSum = new double[n][];
         int count = 0;
-        try (ProgressBar bar = Progress.start("BN re-estimation", ImageBatches.batchesLeft(batches), "batch", LOG)) {
+        try (FastForward passes = FastForward.of(graph);
+             ProgressBar bar = Progress.start("BN re-estimation", ImageBatches.batchesLeft(batches), "batch", LOG)) {
             while (batches.hasNext()) {
-                INDArray x = batches.next().getFeatures();
-                Map<String, INDArray> acts = graph.feedForward(x, true);
+                List<FastForward.ChannelMoments> moments =
+                        passes.batchNormInputMoments(batches.next().getFeatures(), bnVertices);
                 for (int k = 0; k < n; k++) {
-                    String in = inputs.get(bnVertices.get(k)).get(0);
-                    INDArray a = in.equals(networkInput) ? x : acts.get(in);
-                    double[][] mv = channelMeanAndUnbiasedVariance(a);
+                    double[] mean = moments.get(k).mean();
+                    double[] var = moments.get(k).unbiasedVariance();
                     if (meanSum[k] == null) {
-                        meanSum[k] = new double[mv[0].length];
-                        varSum[k] = new double[mv[0].length];
+                        meanSum[k] = new double[mean.length];
+                        varSum[k] = new double[mean.length];
                     }
-                    for (int c = 0; c < mv[0].length; c++) {
-                        meanSum[k][c] += mv[0][c];
-                        varSum[k][c] += mv[1][c];
+                    for (int c = 0; c < mean.length; c++) {
+                        meanSum[k][c] += mean[c];
+                        varSum[k][c] += var[c];
                     }
                 }
                 count++;
@@ -99,32 +95,6 @@ public final class BatchNormReestimator {
         }
         LOG.info("re-estimated {} BatchNorm layers over {} batches", n, count);
         return n;
-    }
-
-    /**
-     * Per-channel mean and unbiased variance (divisor count − 1) of an activation whose axis 1 is the channel
-     * axis, over every other axis.
-     */
-    static double[][] channelMeanAndUnbiasedVariance(INDArray a) {
-        if (a.dataType() != DataType.FLOAT) {
-            int[] reduce = new int[a.rank() - 1];
-            for (int d = 2; d < a.rank(); d++) {
-                reduce[d - 1] = d;
-            }
-            INDArray ad = a.castTo(DataType.DOUBLE);
-            return new double[][] {ad.mean(reduce).toDoubleVector(), ad.var(true, reduce).toDoubleVector()};
-        }
-        // float activations (every zoo model): NormKernels' per-block two-pass moments combined in double, ~10x
-        // faster than ND4J's strided reductions
-        int channels = (int) a.size(1);
-        double[] mean = new double[channels];
-        double[] var = new double[channels];
-        NormKernels.channelMoments(a, mean, var);
-        double count = (double) a.length() / channels;
-        for (int c = 0; c < channels; c++) {
-            var[c] *= count / (count - 1);
-        }
-        return new double[][] {mean, var};
     }
 
     private static void write(ComputationGraph graph, String key, double[] values) {

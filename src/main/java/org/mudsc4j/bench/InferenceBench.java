@@ -1,0 +1,142 @@
+package org.mudsc4j.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.mudsc4j.data.ClassSplit;
+import org.mudsc4j.data.ImageBatches;
+import org.mudsc4j.data.SplitPair;
+import org.mudsc4j.dl4j.FastForward;
+import org.mudsc4j.eval.PairEvaluation;
+import org.mudsc4j.merge.features.FeatureCollector;
+import org.mudsc4j.merge.groups.GroupDeriver;
+import org.mudsc4j.merge.groups.UnitGroups;
+import org.mudsc4j.merge.repair.BatchNormReestimator;
+import org.mudsc4j.train.ClassEmbeddings;
+import org.mudsc4j.zoo.ModelSpec;
+import org.mudsc4j.zoo.ModelZoo;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Images per second of the three passes every merge runs outside training, on two randomly initialised models and
+ * random images: inference (network outputs), evaluation (outputs, cosine head and the four metrics, at
+ * {@link ImageBatches#EVALUATION_BATCH_SIZE}), BatchNorm re-estimation of one model, and the feature pass of both
+ * models (hooked activations and streaming correlations; an image counts once although both models see it). The
+ * same passes on DL4J's stock path ({@code -Dmudsc4j.fastForward=false}) give the figures from before the direct
+ * twin, measured in the same run.
+ */
+public final class InferenceBench {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceBench.class);
+    private static final int CLASSES = 10;
+
+    private InferenceBench() {
+    }
+
+    /** Images per second of each pass. */
+    public record Passes(double inference, double evaluation, double bnReestimation, double featurePass) {
+    }
+
+    /** @param stock the stock-path figures, null when not measured */
+    public record Result(String model, int images, int batch, Passes fast, Passes stock) {
+    }
+
+    /**
+     * @param images images per pass (rounded up to whole batches)
+     * @param batch  batch size of inference, BatchNorm re-estimation and the feature pass (the peer's is 128)
+     * @param stock  also time DL4J's stock passes
+     */
+    public static Result run(ModelSpec spec, int images, int batch, boolean stock) {
+        ComputationGraph a = ModelZoo.build(spec, 1);
+        ComputationGraph b = ModelZoo.build(spec, 2);
+        UnitGroups groups = GroupDeriver.derive(a);
+        List<DataSet> batches = randomBatches(spec, images, batch);
+        List<DataSet> evalBatches = randomBatches(spec, images, ImageBatches.EVALUATION_BATCH_SIZE);
+        Passes fast = passes(spec, a, b, groups, batches, evalBatches);
+        Passes slow = null;
+        if (stock) {
+            String before = System.getProperty(FastForward.PROPERTY);
+            System.setProperty(FastForward.PROPERTY, "false");
+            try {
+                slow = passes(spec, a, b, groups, batches, evalBatches);
+            } finally {
+                if (before == null) {
+                    System.clearProperty(FastForward.PROPERTY);
+                } else {
+                    System.setProperty(FastForward.PROPERTY, before);
+                }
+            }
+        }
+        return new Result(spec.compact(), count(batches), batch, fast, slow);
+    }
+
+    private static Passes passes(ModelSpec spec, ComputationGraph a, ComputationGraph b, UnitGroups groups,
+                                 List<DataSet> batches, List<DataSet> evalBatches) {
+        String path = FastForward.enabled() ? "direct" : "stock";
+        ClassEmbeddings embeddings = ClassEmbeddings.seeded(CLASSES, 0);
+        SplitPair pair = new SplitPair(new ClassSplit(new int[] {0, 1, 2, 3, 4}, CLASSES),
+                new ClassSplit(new int[] {5, 6, 7, 8, 9}, CLASSES));
+        int n = count(batches);
+        LOG.info("{}: {} passes, {} images", spec.compact(), path, n);
+        double inference = imagesPerSecond(n, () -> {
+            try (FastForward net = FastForward.of(a)) {
+                net.output(batches.get(0).getFeatures()); // warm-up: oneDNN primitives, JIT
+                long t = System.nanoTime();
+                for (DataSet d : batches) {
+                    net.output(d.getFeatures());
+                }
+                return seconds(t);
+            }
+        });
+        double evaluation = imagesPerSecond(count(evalBatches), () -> {
+            long t = System.nanoTime();
+            PairEvaluation.evaluate(a, new ExistingDataSetIterator(evalBatches), embeddings, pair);
+            return seconds(t);
+        });
+        double bn = imagesPerSecond(n, () -> {
+            long t = System.nanoTime();
+            BatchNormReestimator.reestimate(a, new ExistingDataSetIterator(batches));
+            return seconds(t);
+        });
+        double features = imagesPerSecond(n, () -> {
+            long t = System.nanoTime();
+            FeatureCollector.collect(List.of(a, b), groups, new ExistingDataSetIterator(batches));
+            return seconds(t);
+        });
+        return new Passes(inference, evaluation, bn, features);
+    }
+
+    private static double imagesPerSecond(int images, DoubleSupplier seconds) {
+        return images / seconds.getAsDouble();
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static int count(List<DataSet> batches) {
+        return batches.stream().mapToInt(DataSet::numExamples).sum();
+    }
+
+    /** Random images with random global one-hot labels over {@value #CLASSES} classes, in whole batches. */
+    private static List<DataSet> randomBatches(ModelSpec spec, int images, int batch) {
+        Nd4j.getRandom().setSeed(0);
+        ModelSpec.InputShape in = spec.input();
+        List<DataSet> out = new ArrayList<>();
+        for (int done = 0; done < images; done += batch) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, batch, in.channels(), in.height(), in.width());
+            INDArray y = Nd4j.zeros(DataType.FLOAT, batch, CLASSES);
+            for (int i = 0; i < batch; i++) {
+                y.putScalar(i, (done + i) % CLASSES, 1f);
+            }
+            out.add(new DataSet(x, y));
+        }
+        return out;
+    }
+}
