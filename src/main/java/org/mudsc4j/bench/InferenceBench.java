@@ -79,7 +79,7 @@ public final class InferenceBench {
     private static Passes passes(ModelSpec spec, ComputationGraph a, ComputationGraph b, UnitGroups groups,
                                  List<DataSet> batches, List<DataSet> evalBatches) {
         String path = FastForward.enabled() ? "direct" : "stock";
-        ClassEmbeddings embeddings = ClassEmbeddings.seeded(CLASSES, 0);
+        ClassEmbeddings embeddings = ClassEmbeddings.seeded(CLASSES, spec.embedDim(), 0);
         SplitPair pair = new SplitPair(new ClassSplit(new int[] {0, 1, 2, 3, 4}, CLASSES),
                 new ClassSplit(new int[] {5, 6, 7, 8, 9}, CLASSES));
         int n = count(batches);
