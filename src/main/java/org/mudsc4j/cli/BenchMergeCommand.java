@@ -20,6 +20,7 @@ import org.mudsc4j.merge.match.AssignmentBench;
 import org.mudsc4j.util.AtomicFiles;
 import org.mudsc4j.zoo.ModelSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,11 +56,8 @@ public final class BenchMergeCommand implements Callable<Integer> {
     @Option(names = "--skip-stock", description = "Do not time DL4J's stock inference passes (-Dmudsc4j.fastForward"
             + "=false) beside the direct ones")
     boolean skipStock;
-    @Option(names = "--torch", description = "PyTorch peer script (torch_train_bench.py): run it beside the inference"
-            + " passes of every BatchNorm ResNet-20 and add the ratios (needs python3 with torch)")
-    Path torchScript;
-    @Option(names = "--python", defaultValue = "python3", description = "Python for --torch (default: ${DEFAULT-VALUE})")
-    String python;
+    @Mixin
+    TorchPeerOptions peerOptions;
     @Option(names = "--out", description = "Also write the report (Markdown) to this file")
     Path out;
     @Option(names = "--overwrite", description = "Replace an existing report")
@@ -127,7 +125,7 @@ public final class BenchMergeCommand implements Callable<Integer> {
                 + " re-estimation: one model, training-mode pass and statistics. Feature pass: both models, hooked"
                 + " activations and streaming correlations; each image counts once.%n%n", images, batch,
                 ImageBatches.EVALUATION_BATCH_SIZE));
-        boolean torch = torchScript != null;
+        boolean torch = peerOptions.enabled();
         t.append("| model | input | inference | evaluation | BN re-estimation | feature pass (2 models) |");
         t.append(torch ? " PyTorch INFER | PyTorch BN-RESET | inference ratio | evaluation ratio | BN ratio |"
                 + " feature pass ratio |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
@@ -139,10 +137,8 @@ public final class BenchMergeCommand implements Callable<Integer> {
             for (String input : inputs) {
                 ModelSpec spec = shaped(text, input);
                 String name = spec.compact().replace("@" + input, "");
-                TorchPeer.Result peer = null;
-                if (torch && TorchPeer.comparable(spec)) {
-                    peer = TorchPeer.run(torchScript, python, spec.widthMultiplier(), threads,
-                            Math.max(3, images / 128), spec.input());
+                TorchPeer.Result peer = peerOptions.runFor(spec, threads, Math.max(3, images / 128));
+                if (peer != null) {
                     torchLines.add(peer.line());
                 }
                 InferenceBench.Result r = InferenceBench.run(spec, images, batch, !skipStock);
@@ -172,7 +168,7 @@ public final class BenchMergeCommand implements Callable<Integer> {
             t.append("\nRatios are mudsc4j / PyTorch from this run; the feature pass (two models) and evaluation are"
                     + " compared with PyTorch's single-model INFER. Issue 13's goals: inference and evaluation ≥ 1.5×,"
                     + " BN re-estimation ≥ 1.5× of BN-RESET, feature pass ≥ 1.0×.\n");
-            t.append("\nPyTorch runs (").append(torchScript).append(", ").append(threads).append(" threads, batch"
+            t.append("\nPyTorch runs (").append(peerOptions.script).append(", ").append(threads).append(" threads, batch"
                     + " 128):\n");
             torchLines.forEach(l -> t.append("- `").append(l).append("`\n"));
         }
@@ -199,8 +195,8 @@ public final class BenchMergeCommand implements Callable<Integer> {
         if (skipStock) {
             args.add("--skip-stock");
         }
-        if (torchScript != null) {
-            args.add("--torch " + torchScript + " --python " + python);
+        if (peerOptions.enabled()) {
+            args.add(peerOptions.asArguments().strip());
         }
         args.add("--out " + out);
         return Arrays.asList(args.toArray(new String[0]));

@@ -15,6 +15,7 @@ import org.mudsc4j.dl4j.Dl4jRuntime;
 import org.mudsc4j.util.AtomicFiles;
 import org.mudsc4j.zoo.ModelSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench train}: training and inference images/s of zoo models on random data, optionally beside PyTorch. */
@@ -35,11 +36,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     int iters;
     @Option(names = "--infer-iters", defaultValue = "10", description = "Timed inference iterations (default: ${DEFAULT-VALUE})")
     int inferIters;
-    @Option(names = "--torch", description = "PyTorch peer script (torch_train_bench.py): run it for every BatchNorm "
-            + "ResNet-20 width right before our own figures and add the ratio (needs python3 with torch)")
-    Path torchScript;
-    @Option(names = "--python", defaultValue = "python3", description = "Python for --torch (default: ${DEFAULT-VALUE})")
-    String python;
+    @Mixin
+    TorchPeerOptions peerOptions;
     @Option(names = "--profile", description = "Also break the timed training steps down by layer method (wall "
             + "clock, from stack samples of the training thread)")
     boolean profile;
@@ -58,7 +56,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 "Random %s images, batch %d, %d warm-up + %d timed training iterations, %d timed inference"
                         + " iterations.%n%n- Machine: %s%n- Software: %s%n- Date: %s%n%n",
                 input, batch, warmup, iters, inferIters, Machine.describe(), Dl4jRuntime.software(), Instant.now()));
-        sb.append(torchScript == null
+        sb.append(!peerOptions.enabled()
                 ? "| model | params | train img/s | inference img/s |\n|---|---:|---:|---:|\n"
                 : "| model | params | train img/s | inference img/s | PyTorch train | PyTorch inference | train ratio"
                 + " | inference ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -66,9 +64,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         StringBuilder profiles = new StringBuilder();
         for (String m : models) {
             ModelSpec spec = ModelSpec.parse(m + "@" + input);
-            TorchPeer.Result torch = null;
-            if (torchScript != null && TorchPeer.comparable(spec)) {
-                torch = TorchPeer.run(torchScript, python, spec.widthMultiplier(), threads, iters, spec.input());
+            TorchPeer.Result torch = peerOptions.runFor(spec, threads, iters);
+            if (torch != null) {
                 torchLines.add(torch.line());
             }
             TrainBench.Result r = TrainBench.run(spec, batch, warmup, iters, inferIters, profile);
@@ -77,7 +74,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
             sb.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f |", ModelSpec.parse(m).compact(),
                     r.params(), r.trainImagesPerSecond(), r.inferImagesPerSecond()));
-            if (torchScript != null) {
+            if (peerOptions.enabled()) {
                 sb.append(torch == null ? " – | – | – | – |" : String.format(Locale.ROOT,
                         " %.1f | %.1f | %.2f× | %.2f× |", torch.trainImagesPerSecond(), torch.inferImagesPerSecond(),
                         r.trainImagesPerSecond() / torch.trainImagesPerSecond(),
@@ -86,7 +83,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             sb.append('\n');
         }
         if (!torchLines.isEmpty()) {
-            sb.append("\nPyTorch runs (").append(torchScript).append(", ").append(threads).append(" threads):\n");
+            sb.append("\nPyTorch runs (").append(peerOptions.script).append(", ").append(threads).append(" threads):\n");
             torchLines.forEach(l -> sb.append("- `").append(l).append("`\n"));
         }
         sb.append(profiles);
@@ -95,7 +92,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             AtomicFiles.writeString(out, "# bench train\n\nCommand: `./mudsc bench train --models "
                     + String.join(",", models) + " --input " + input + " --batch " + batch + " --warmup " + warmup
                     + " --iters " + iters + " --infer-iters " + inferIters + (profile ? " --profile" : "")
-                    + (torchScript == null ? "" : " --torch " + torchScript + " --python " + python)
+                    + peerOptions.asArguments()
                     + " --out " + out + "`\n\n" + sb);
         }
         return 0;

@@ -1,0 +1,31 @@
+package org.mudsc4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.mudsc4j.bench.TorchPeer;
+import org.mudsc4j.zoo.ModelSpec;
+import picocli.CommandLine.Option;
+
+/** The {@code --torch} / {@code --python} options of the bench commands: the PyTorch peer run beside our figures. */
+final class TorchPeerOptions {
+    @Option(names = "--torch", description = "PyTorch peer script (torch_train_bench.py): run it for every BatchNorm "
+            + "ResNet-20 right before our own figures and add the ratios (needs python3 with torch)")
+    Path script;
+    @Option(names = "--python", defaultValue = "python3", description = "Python for --torch (default: ${DEFAULT-VALUE})")
+    String python;
+
+    boolean enabled() {
+        return script != null;
+    }
+
+    /** The peer's figures for {@code spec}, or null when the peer is off or does not build this model. */
+    TorchPeer.Result runFor(ModelSpec spec, int threads, int iters) throws IOException {
+        return enabled() && TorchPeer.comparable(spec)
+                ? TorchPeer.run(script, python, spec.widthMultiplier(), threads, iters, spec.input()) : null;
+    }
+
+    /** These options as they were given, for the command line written into a report ("" when off). */
+    String asArguments() {
+        return enabled() ? " --torch " + script + " --python " + python : "";
+    }
+}
