@@ -70,8 +70,8 @@ public final class BenchMergeCommand implements Callable<Integer> {
         }
         List<MergeMethod> ms = methods.stream().map(MergeMethod::parse).toList();
         StringBuilder report = new StringBuilder();
-        report.append(String.format(Locale.ROOT, "- Machine: %s%n- Software: %s%n- Date: %s%n%n", Machine.describe(),
-                Dl4jRuntime.software(), Instant.now()));
+        report.append(String.format(Locale.ROOT, "- Machine: %s%n- Software: %s%n- Source: %s%n- Date: %s%n%n",
+                Machine.describe(), Dl4jRuntime.software(), Installation.sourceVersion(), Instant.now()));
         report.append(passesReport());
         report.append(String.format(Locale.ROOT, "## Merge stages%n%nRandom weights and %d random %s images (batch"
                 + " %d), alpha %.2f%n%n", images, inputs.get(0), batch, alpha));
@@ -123,7 +123,8 @@ public final class BenchMergeCommand implements Callable<Integer> {
         t.append(String.format(Locale.ROOT, "## Inference passes (images/s)%n%nTwo randomly initialised models, %d"
                 + " random images, batch %d (evaluation: batch %d, outputs, cosine head and the four metrics). BN"
                 + " re-estimation: one model, training-mode pass and statistics. Feature pass: both models, hooked"
-                + " activations and streaming correlations; each image counts once.%n%n", images, batch,
+                + " activations and streaming correlations; each image counts once. Each pass is timed after one"
+                + " untimed warm-up batch, as the PyTorch peer times its passes after one warm-up call.%n%n", images, batch,
                 ImageBatches.EVALUATION_BATCH_SIZE));
         boolean torch = peerOptions.enabled();
         t.append("| model | input | inference | evaluation | BN re-estimation | feature pass (2 models) |");

@@ -54,8 +54,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
         int threads = Runtime.getRuntime().availableProcessors();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "Random %s images, batch %d, %d warm-up + %d timed training iterations, %d timed inference"
-                        + " iterations.%n%n- Machine: %s%n- Software: %s%n- Date: %s%n%n",
-                input, batch, warmup, iters, inferIters, Machine.describe(), Dl4jRuntime.software(), Instant.now()));
+                        + " iterations.%n%n- Machine: %s%n- Software: %s%n- Source: %s%n- Date: %s%n%n",
+                input, batch, warmup, iters, inferIters, Machine.describe(), Dl4jRuntime.software(),
+                Installation.sourceVersion(), Instant.now()));
         sb.append(!peerOptions.enabled()
                 ? "| model | params | train img/s | inference img/s |\n|---|---:|---:|---:|\n"
                 : "| model | params | train img/s | inference img/s | PyTorch train | PyTorch inference | train ratio"

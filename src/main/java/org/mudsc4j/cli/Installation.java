@@ -26,4 +26,33 @@ final class Installation {
     static Path resolve(String first, String... more) {
         return home().resolve(Path.of(first, more));
     }
+
+    /**
+     * The source version results are stamped with: {@code git <commit>}, plus {@code with uncommitted changes} when
+     * the work tree differs from it (files under {@code results/} excepted: runs write there); {@code unknown} when
+     * the installation is not a git checkout or git is missing.
+     */
+    static String sourceVersion() {
+        String commit = git("rev-parse", "HEAD");
+        if (commit == null || commit.isBlank()) {
+            return "unknown (not a git checkout)";
+        }
+        String changes = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)results");
+        return "git " + commit.trim() + (changes == null ? "" : changes.isBlank() ? "" : " with uncommitted changes");
+    }
+
+    private static String git(String... args) {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("git", "-C", home().toString()));
+        cmd.addAll(java.util.List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? out : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
 }

@@ -67,7 +67,8 @@ public final class LandscapeCommand implements Callable<Integer> {
         md.append("Command: `./mudsc landscape --hidden ").append(hidden).append(" --embed-dim ").append(embedDim)
                 .append(" --epochs ").append(epochs).append(" --grid ").append(grid).append(" --alpha ").append(alpha)
                 .append("`\n\n- Machine: ").append(Machine.describe()).append("\n- Software: ")
-                .append(Dl4jRuntime.software()).append("\n- Took ").append(took.toMinutes()).append(" min ")
+                .append(Dl4jRuntime.software()).append("\n- Source: ").append(Installation.sourceVersion())
+                .append("\n- Took ").append(took.toMinutes()).append(" min ")
                 .append(took.toSecondsPart()).append(" s (training included unless the two MLP checkpoints already existed)\n");
         md.append(String.format(Locale.ROOT, "- PCA plane: PC1 %.1f%%, PC2 %.1f%% of the variance of the fitted points%n",
                 100 * r.explained()[0], 100 * r.explained()[1]));

@@ -19,7 +19,18 @@ final class Machine {
         }
         long memGb = Math.round(((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getTotalMemorySize() / 1e9);
-        return Runtime.getRuntime().availableProcessors() + " cores, " + cpu + ", " + memGb + " GB RAM, "
-                + System.getProperty("os.name") + ", Java " + System.getProperty("java.version");
+        // the vector ISA decides oneDNN's channel block (8 or 16) and so the float rounding of every pass
+        return Runtime.getRuntime().availableProcessors() + " cores, " + cpu + " (" + vectorIsa() + "), " + memGb
+                + " GB RAM, " + System.getProperty("os.name") + ", Java " + System.getProperty("java.version");
+    }
+
+    private static String vectorIsa() {
+        try {
+            String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
+                    .findFirst().orElse("");
+            return flags.contains(" avx512f") ? "AVX-512" : flags.contains(" avx2") ? "AVX2" : "no AVX2";
+        } catch (IOException | RuntimeException e) {
+            return "ISA unknown";
+        }
     }
 }

@@ -66,8 +66,7 @@ public final class MergeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<MergeMethod> methods = MergeMethod.parseList(method);
-        DualSpaceSearch.Options options = new DualSpaceSearch.Options(alpha, seed, maxSweeps, patience,
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        DualSpaceSearch.Options options = new DualSpaceSearch.Options(alpha, seed, maxSweeps, patience);
         MergeInputs inputs = MergeInputs.load(checkpoints);
         ClassEmbeddings embeddings = inputs.embeddings(embeddingsFile);
         Map<MergeMethod, Path> targets = targets(methods, inputs);
@@ -83,15 +82,12 @@ public final class MergeCommand implements Callable<Integer> {
         boolean evaluate = inputs.splits().size() == 2;
         AccuracyTable table = new AccuracyTable();
         if (evaluate) {
-            var pair = data.pair();
-            for (int i = 0; i < 2; i++) {
-                // Base rows use the models as trained (the BN-repaired copies only serve the merge).
-                Accuracies acc = PairEvaluation.evaluate(inputs.models().get(i), data.unionTest().epoch(0),
-                        embeddings, pair);
-                table.add("model " + (char) ('A' + i) + " " + inputs.splits().get(i), acc);
-            }
-            table.add("ensemble", PairEvaluation.evaluateEnsemble(inputs.models().get(0), inputs.models().get(1),
-                    data.unionTest().epoch(0), embeddings, pair));
+            // Base rows use the models as trained (the BN-repaired copies only serve the merge).
+            PairEvaluation.Bases bases = PairEvaluation.evaluateBases(inputs.models().get(0), inputs.models().get(1),
+                    data.unionTest().epoch(0), embeddings, data.pair());
+            table.add("model A " + inputs.splits().get(0), bases.modelA());
+            table.add("model B " + inputs.splits().get(1), bases.modelB());
+            table.add("ensemble", bases.ensemble());
         } else {
             LOG.info("{} tasks: per-task metrics of the paper's table are defined for two; skipping evaluation",
                     inputs.splits().size());

@@ -65,6 +65,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         List<String> provenance = new ArrayList<>();
         provenance.add("Machine: " + Machine.describe());
         provenance.add("Software: " + Dl4jRuntime.software());
+        provenance.add("Source: " + Installation.sourceVersion());
         provenance.add("Started " + start + ", took " + took.toMinutes() + " min " + took.toSecondsPart() + " s"
                 + " (including training; finished task checkpoints are reused)");
         String command = "./mudsc reproduce " + experiment + (quick ? " --quick" : "") + (overwrite ? " --overwrite" : "");

@@ -132,6 +132,54 @@ public final class ActivationLayouts implements AutoCloseable {
         return Nd4j.create(out, a.shape(), 'c');
     }
 
+    /**
+     * A tensor with its channel axis at 1 (NCHW, blocked, {@code [B, C]} or {@code [B, C, T]}) as channel-major rows:
+     * row c holds channel c at every image and position, image-major ({@code values[c·S + b·R + r]}, S = B·R). What
+     * the feature pass correlates; one pass over the tensor, without an NCHW copy in between.
+     *
+     * @param layouts the open layouts the tensor came from, or null when every tensor is plain row-major
+     */
+    public static ChannelRows channelRows(ActivationLayouts layouts, String vertex, INDArray a) {
+        if (a.rank() < 2) {
+            throw new IllegalArgumentException("activation of " + vertex + " has shape "
+                    + java.util.Arrays.toString(a.shape()) + "; expected a channel axis at 1");
+        }
+        int n = (int) a.size(0), c = (int) a.size(1);
+        int r = (int) (a.length() / ((long) n * c));
+        int samples = Math.multiplyExact(n, r);
+        float[] in = new float[Math.toIntExact(a.length())];
+        DenseFloats.buffer(DenseFloats.of(a)).get(0, in, 0, in.length);
+        float[] out = new float[in.length];
+        int block = layouts != null && layouts.blockedTensors.contains(vertex) ? layouts.block : 0;
+        // images are independent: split them over the cores (a 16-channel tensor has a single 16-block)
+        java.util.stream.IntStream.range(0, n).parallel().forEach(b -> {
+            if (block == 0) { // [B, C, R]: one contiguous run of R values per image and channel
+                for (int ch = 0; ch < c; ch++) {
+                    System.arraycopy(in, (b * c + ch) * r, out, ch * samples + b * r, r);
+                }
+            } else { // [B, C/k, R, k]: each run of k values holds k channels of one position
+                int blocks = c / block;
+                for (int blk = 0; blk < blocks; blk++) {
+                    int src = (b * blocks + blk) * r * block;
+                    int dst = blk * block * samples + b * r;
+                    for (int p = 0; p < r; p++) {
+                        int s = src + p * block;
+                        for (int j = 0; j < block; j++) {
+                            out[dst + j * samples + p] = in[s + j];
+                        }
+                    }
+                }
+            }
+        });
+        return new ChannelRows(out, c, samples);
+    }
+
+    /**
+     * Channel-major activation rows: channel c's values at every sample lie at {@code values[c·samples, (c+1)·samples)}.
+     */
+    public record ChannelRows(float[] values, int channels, int samples) {
+    }
+
     /** Puts every layer back on NCHW activations. */
     @Override
     public void close() {

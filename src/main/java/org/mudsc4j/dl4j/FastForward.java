@@ -89,8 +89,26 @@ public final class FastForward implements AutoCloseable {
         return runner.outputSingle(false, x);
     }
 
-    /** The inference-mode outputs of the named vertices (detached, safe to keep); null for a name the graph lacks. */
+    /** The inference-mode outputs of the named vertices (detached NCHW, safe to keep); null for a name the graph lacks. */
     public Map<String, INDArray> activations(INDArray x, List<String> vertices) {
+        Map<String, INDArray> out = rawActivations(x, vertices);
+        out.replaceAll((n, a) -> a == null || layouts == null ? a : layouts.nchw(n, a));
+        return out;
+    }
+
+    /**
+     * The inference-mode outputs of the named vertices as channel-major rows (what the feature pass correlates, read
+     * straight from the blocked layout); null for a name the graph lacks.
+     */
+    public Map<String, ActivationLayouts.ChannelRows> channelRows(INDArray x, List<String> vertices) {
+        Map<String, ActivationLayouts.ChannelRows> out = new LinkedHashMap<>();
+        rawActivations(x, vertices).forEach((n, a) ->
+                out.put(n, a == null ? null : ActivationLayouts.channelRows(layouts, n, a)));
+        return out;
+    }
+
+    /** The named vertices' outputs as the twin left them: blocked where {@link #layouts} says so. */
+    private Map<String, INDArray> rawActivations(INDArray x, List<String> vertices) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
         for (String n : new LinkedHashSet<>(vertices)) {
@@ -107,7 +125,7 @@ public final class FastForward implements AutoCloseable {
             try {
                 INDArray[] acts = runner.output(names, false, new INDArray[] {x}, null);
                 for (int i = 0; i < names.size(); i++) {
-                    out.put(names.get(i), layouts.nchw(names.get(i), acts[i]));
+                    out.put(names.get(i), acts[i]);
                 }
                 return out;
             } catch (ND4JWorkspaceException e) {

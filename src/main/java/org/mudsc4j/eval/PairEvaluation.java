@@ -33,14 +33,23 @@ public final class PairEvaluation {
         return acc.accuracies();
     }
 
+    /** The rows every pair's table starts with: each task model alone and the two side by side. */
+    public record Bases(Accuracies modelA, Accuracies modelB, Accuracies ensemble) {
+    }
+
     /**
-     * Metrics of the two task models side by side: model A scores task A's classes and model B task B's, each as
-     * {@code softmax(100·cos)} over its own classes (the reference's ensemble branch); the Joint prediction is the
-     * argmax over the concatenated probabilities, the task prediction is the argmax of that task's own model.
+     * Metrics of model A alone, model B alone and their ensemble, from one pass of each model over the data (the
+     * ensemble reuses both models' outputs instead of running them again). Ensemble: model A scores task A's classes
+     * and model B task B's, each as {@code softmax(100·cos)} over its own classes (the reference's ensemble branch);
+     * the Joint prediction is the argmax over the concatenated probabilities, the task prediction is the argmax of
+     * that task's own model.
      */
-    public static Accuracies evaluateEnsemble(ComputationGraph modelA, ComputationGraph modelB,
-                                              DataSetIterator batches, ClassEmbeddings embeddings, SplitPair pair) {
+    public static Bases evaluateBases(ComputationGraph modelA, ComputationGraph modelB, DataSetIterator batches,
+                                      ClassEmbeddings embeddings, SplitPair pair) {
         EmbeddingClassifier classifier = new EmbeddingClassifier(embeddings);
+        List<int[]> tasks = List.of(pair.first().classes(), pair.second().classes());
+        TaskAccuracy alone0 = new TaskAccuracy(classifier, tasks);
+        TaskAccuracy alone1 = new TaskAccuracy(classifier, tasks);
         int[] classesA = pair.first().classes();
         int[] classesB = pair.second().classes();
         AccuracyCounter joint = new AccuracyCounter();
@@ -50,8 +59,12 @@ public final class PairEvaluation {
             while (batches.hasNext()) {
                 DataSet batch = batches.next();
                 int[] labels = globalLabels(batch);
-                float[][] simA = classifier.similarities(netA.output(batch.getFeatures()), classesA);
-                float[][] simB = classifier.similarities(netB.output(batch.getFeatures()), classesB);
+                INDArray outA = netA.output(batch.getFeatures());
+                INDArray outB = netB.output(batch.getFeatures());
+                alone0.add(outA, labels);
+                alone1.add(outB, labels);
+                float[][] simA = classifier.similarities(outA, classesA);
+                float[][] simB = classifier.similarities(outB, classesB);
                 for (int i = 0; i < labels.length; i++) {
                     double[] pa = softmax(simA[i], CosineHeadLoss.DEFAULT_SCALE);
                     double[] pb = softmax(simB[i], CosineHeadLoss.DEFAULT_SCALE);
@@ -67,7 +80,8 @@ public final class PairEvaluation {
                 }
             }
         }
-        return Accuracies.of(joint.accuracy(), taskA.accuracy(), taskB.accuracy());
+        return new Bases(alone0.accuracies(), alone1.accuracies(),
+                Accuracies.of(joint.accuracy(), taskA.accuracy(), taskB.accuracy()));
     }
 
     /** Global class of the largest probability over the concatenation [task A | task B] (first maximum wins). */

@@ -20,12 +20,14 @@ import org.mudsc4j.util.AtomicFiles;
 /**
  * Writes an experiment's results into its folder: {@code table.md} (the paper's layout: Joint / Avg / Task A /
  * Task B, mean ± std over pairs, base-model and ensemble rows first), {@code table.csv}, {@code pairs.csv} (every pair
- * and row), {@code alphas.csv} (the α search of the MuDSC variants), {@code results.json} and the plots. Every file is
+ * and row), {@code differences.csv} (each method's paired difference to the best other non-MuDSC method of its family),
+ * {@code alphas.csv} (the α search of the MuDSC variants), {@code results.json} and the plots. Every file is
  * written atomically; an existing folder is only replaced when asked.
  */
 public final class ExperimentReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> COLUMNS = List.of("Joint", "Avg", "Task A", "Task B");
+    private static final List<String> CSV_COLUMNS = List.of("joint", "avg", "taskA", "taskB");
     private static final List<ToDoubleFunction<Accuracies>> GETTERS =
             List.of(Accuracies::joint, Accuracies::avg, Accuracies::taskA, Accuracies::taskB);
 
@@ -63,6 +65,7 @@ public final class ExperimentReport {
         AtomicFiles.writeString(table, markdown(def, results, rows, command, provenance));
         AtomicFiles.writeString(dir.resolve("table.csv"), summaryCsv(rows));
         AtomicFiles.writeString(dir.resolve("pairs.csv"), pairsCsv(results));
+        AtomicFiles.writeString(dir.resolve("differences.csv"), differencesCsv(differences(results)));
         AtomicFiles.writeString(dir.resolve("alphas.csv"), alphasCsv(results));
         AtomicFiles.writeString(dir.resolve("results.json"), JSON.writeValueAsString(Map.of(
                 "experiment", def, "command", command, "provenance", provenance, "pairs", results)));
@@ -70,6 +73,60 @@ public final class ExperimentReport {
         if (results.stream().anyMatch(r -> r.methods().stream().anyMatch(m -> !m.alphaCurve().isEmpty()))) {
             Plots.alphaCurves(results, dir.resolve("alpha.png"), def.name());
         }
+    }
+
+    /**
+     * For every merged method of the align and zip families, per column (in {@link #COLUMNS} order): the paired
+     * difference to the non-MuDSC method of its family, itself excluded, with the highest mean on that column (align:
+     * A. Align / Git Re-Basin; zip: ZipIt! / W. Zip). Methods without such a comparator in the results are left out.
+     */
+    static Map<MergeMethod, List<PairedDifference>> differences(List<PairResult> results) {
+        Map<MergeMethod, List<Accuracies>> byMethod = new LinkedHashMap<>();
+        for (PairResult r : results) {
+            for (PairResult.MethodResult m : r.methods()) {
+                byMethod.computeIfAbsent(MergeMethod.parse(m.method()), k -> new ArrayList<>()).add(m.test());
+            }
+        }
+        Map<MergeMethod, List<PairedDifference>> out = new LinkedHashMap<>();
+        for (Map.Entry<MergeMethod, List<Accuracies>> e : byMethod.entrySet()) {
+            MergeMethod method = e.getKey();
+            List<MergeMethod> comparators = byMethod.keySet().stream().filter(c -> c != method
+                    && c.family() == method.family() && c.family() != MergeMethod.Family.IDENTITY
+                    && !c.mixesSimilarities() && byMethod.get(c).size() == e.getValue().size()).toList();
+            if (comparators.isEmpty()) {
+                continue;
+            }
+            List<PairedDifference> perColumn = new ArrayList<>();
+            for (ToDoubleFunction<Accuracies> g : GETTERS) {
+                MergeMethod best = comparators.get(0);
+                for (MergeMethod c : comparators) {
+                    if (Summary.of(byMethod.get(c), g).mean() > Summary.of(byMethod.get(best), g).mean()) {
+                        best = c;
+                    }
+                }
+                perColumn.add(PairedDifference.of(best.paperName(), e.getValue(), byMethod.get(best), g));
+            }
+            out.put(method, perColumn);
+        }
+        return out;
+    }
+
+    static String differencesCsv(Map<MergeMethod, List<PairedDifference>> differences) {
+        StringBuilder sb = new StringBuilder("method,column,comparator,pairs,mean_diff,ci95_low,ci95_high,"
+                + "excludes_zero\n");
+        differences.forEach((m, perColumn) -> {
+            for (int c = 0; c < perColumn.size(); c++) {
+                PairedDifference d = perColumn.get(c);
+                sb.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%s,%s,%b%n", m.id(), CSV_COLUMNS.get(c),
+                        csv(d.comparator()), d.pairs(), d.mean(), number(d.low()), number(d.high()),
+                        d.excludesZero()));
+            }
+        });
+        return sb.toString();
+    }
+
+    private static String number(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     static String markdown(ExperimentDefinition def, List<PairResult> results, Map<String, List<Accuracies>> rows,
@@ -91,6 +148,19 @@ public final class ExperimentReport {
                 sb.append(" | ").append(Summary.of(e.getValue(), g));
             }
             sb.append(" |\n");
+        }
+        Map<MergeMethod, List<PairedDifference>> differences = differences(results);
+        if (!differences.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nPaired difference (points) to the best other non-MuDSC method of"
+                    + " the same family on each column (align: A. Align / Git Re-Basin; zip: ZipIt! / W. Zip; best"
+                    + " = highest mean on that column): mean over the %d pair(s) and 95 %% Student-t interval;"
+                    + " * marks an interval that excludes 0.%n%n", results.size()));
+            sb.append("| | ").append(String.join(" | ", COLUMNS)).append(" |\n|---|---|---|---|---|\n");
+            differences.forEach((m, perColumn) -> {
+                sb.append("| ").append(m.paperName());
+                perColumn.forEach(d -> sb.append(" | ").append(d).append(" vs ").append(d.comparator()));
+                sb.append(" |\n");
+            });
         }
         sb.append("\nα chosen on training data by Joint accuracy (ALGORITHM §10.2):\n\n| pair | method | α | sweeps |\n"
                 + "|---|---|---:|---:|\n");

@@ -86,10 +86,8 @@ public final class ExperimentRunner {
         ExperimentDefinition.MergeSettings ms = def.merge();
         PairData data = PairData.load(def.datasetKind(), settings.datasetsDir(), List.of(pair.first(), pair.second()),
                 ms.batch(), ms.perClass(), def.alpha().selectionPerClass(), def.evalPerClass(), ms.seed());
-        Accuracies a = PairEvaluation.evaluate(models.get(0), data.unionTest().epoch(0), embeddings, pair);
-        Accuracies b = PairEvaluation.evaluate(models.get(1), data.unionTest().epoch(0), embeddings, pair);
-        Accuracies ensemble = PairEvaluation.evaluateEnsemble(models.get(0), models.get(1), data.unionTest().epoch(0),
-                embeddings, pair);
+        PairEvaluation.Bases bases = PairEvaluation.evaluateBases(models.get(0), models.get(1),
+                data.unionTest().epoch(0), embeddings, pair);
         Merger merger = Merger.prepare(models, () -> data.unionTrain().epoch(0));
         merger.activations();
         bar.step();
@@ -128,7 +126,8 @@ public final class ExperimentRunner {
                     curve, seconds));
             bar.step();
         }
-        return new PairResult(run, pair.toString(), a, b, ensemble, methodResults);
+        return new PairResult(run, pair.toString(), bases.modelA(), bases.modelB(), bases.ensemble(),
+                methodResults);
     }
 
     private static DualSpaceSearch.Options options(double alpha, long seed) {

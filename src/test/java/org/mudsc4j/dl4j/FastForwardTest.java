@@ -92,6 +92,29 @@ class FastForwardTest {
         for (String h : hooks) {
             assertTrue(relativeError(slowActs.get(h), fastActs.get(h)) < TOLERANCE, text + ": activation of " + h);
         }
+        assertChannelRowsAre(fast, x, hooks, fastActs, text);
+        assertChannelRowsAre(slow, x, hooks, slowActs, text + " (stock)");
+    }
+
+    /** {@link FastForward#channelRows} holds exactly the values of {@link FastForward#activations}, channel-major. */
+    private static void assertChannelRowsAre(FastForward pass, INDArray x, List<String> hooks,
+                                             Map<String, INDArray> acts, String text) {
+        Map<String, ActivationLayouts.ChannelRows> rows = pass.channelRows(x, hooks);
+        assertEquals(hooks, List.copyOf(rows.keySet()));
+        for (String h : hooks) {
+            INDArray a = acts.get(h);
+            int[] perm = new int[a.rank()];
+            perm[0] = 1;
+            perm[1] = 0;
+            for (int d = 2; d < perm.length; d++) {
+                perm[d] = d;
+            }
+            float[] expected = a.permute(perm).dup('c').castTo(DataType.FLOAT).data().asFloat();
+            ActivationLayouts.ChannelRows got = rows.get(h);
+            assertEquals(a.size(1), got.channels(), text + ": channels of " + h);
+            assertEquals(expected.length / a.size(1), got.samples(), text + ": samples of " + h);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, got.values(), text + ": rows of " + h);
+        }
     }
 
     @ParameterizedTest
@@ -176,6 +199,7 @@ class FastForwardTest {
                 for (String h : hooks) {
                     assertTrue(relativeError(nchwActs.get(h), acts.get(h)) < TOLERANCE, text + ": activation " + h);
                 }
+                assertChannelRowsAre(blocked, x, hooks, acts, text + " blocked by " + block);
                 List<FastForward.ChannelMoments> moments = blocked.batchNormInputMoments(x, bns);
                 for (int k = 0; k < bns.size(); k++) {
                     double[] m0 = nchwMoments.get(k).mean(), m1 = moments.get(k).mean();

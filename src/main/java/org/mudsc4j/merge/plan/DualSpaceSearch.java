@@ -46,25 +46,24 @@ public final class DualSpaceSearch {
      * @param seed       seed of the random sweep order
      * @param maxSweeps  the reference's {@code iter} (100)
      * @param patience   the reference's {@code tol} (5)
-     * @param threads    threads for the weight-correlation kernel
      */
-    public record Options(double alpha, long seed, int maxSweeps, int patience, int threads) {
+    public record Options(double alpha, long seed, int maxSweeps, int patience) {
         public Options {
             if (!(alpha >= 0 && alpha <= 1)) {
                 throw new IllegalArgumentException("alpha must lie in [0, 1], got " + alpha);
             }
-            if (maxSweeps < 1 || patience < 1 || threads < 1) {
-                throw new IllegalArgumentException("maxSweeps, patience and threads must be >= 1");
+            if (maxSweeps < 1 || patience < 1) {
+                throw new IllegalArgumentException("maxSweeps and patience must be >= 1");
             }
         }
 
         /** The reference's defaults: 100 sweeps, patience 5, seed 0. */
         public static Options defaults(double alpha) {
-            return new Options(alpha, 0L, 100, 5, Math.max(1, Runtime.getRuntime().availableProcessors()));
+            return new Options(alpha, 0L, 100, 5);
         }
 
         public Options withSeed(long newSeed) {
-            return new Options(alpha, newSeed, maxSweeps, patience, threads);
+            return new Options(alpha, newSeed, maxSweeps, patience);
         }
     }
 
@@ -176,7 +175,7 @@ public final class DualSpaceSearch {
                                 Map<Integer, double[]> activations) {
         long t = System.nanoTime();
         WeightVectors.Stacked v = WeightVectors.of(g, groups, models, state);
-        double[] cw = WeightCorrelation.correlation(v.values(), v.units(), v.dim(), options.threads());
+        double[] cw = WeightCorrelation.correlation(v.values(), v.units(), v.dim());
         similarityNanos += System.nanoTime() - t;
         return method.mixesSimilarities() ? MixedSimilarity.mix(options.alpha(), cw, activations.get(g.id())) : cw;
     }

@@ -1,6 +1,6 @@
 package org.mudsc4j.merge.similarity;
 
-import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Streaming activation correlation of one permutation group across N models (ALGORITHM §4.2, "CovarianceMetric").
@@ -11,40 +11,29 @@ import java.util.Arrays;
  * {@code B·F·Fᵀ/S} and counts B. {@link #correlation()} then gives the O×O Pearson matrix of the batch-weighted
  * moments. All arithmetic is in double precision.
  *
- * <p>Cost: {@code O²·S} multiply-adds per batch (upper triangle only), see {@link SymmetricGram}. Memory: two O×O
- * double buffers. Not thread-safe; {@code threads > 1} parallelises the kernel inside each call.
+ * <p>Cost: one double GEMM of {@code O²·S} multiply-adds per batch ({@link GramAccumulator}). Memory: two O×O double
+ * buffers and a 2 MiB staging chunk. Not thread-safe; the GEMM uses ND4J's BLAS threads.
  */
 public final class CorrelationAccumulator {
     private final int numModels;
     private final int unitsPerModel;
     private final int o;
-    private final int threads;
     private final double[] sumMean;
     private final double[] sumSecond;
-    private final double[] batchGram;
-    private final double[] batchRowSum;
-    private final double[] chunkBuffer;
+    private final GramAccumulator batch;
     private long count;
 
     public CorrelationAccumulator(int numModels, int unitsPerModel) {
-        this(numModels, unitsPerModel, 1);
-    }
-
-    /** @param threads worker threads for the F·Fᵀ kernel (1 = run in the caller's thread) */
-    public CorrelationAccumulator(int numModels, int unitsPerModel, int threads) {
-        if (numModels < 1 || unitsPerModel < 1 || threads < 1) {
-            throw new IllegalArgumentException("need numModels, unitsPerModel, threads >= 1, got " + numModels + ", "
-                    + unitsPerModel + ", " + threads);
+        if (numModels < 1 || unitsPerModel < 1) {
+            throw new IllegalArgumentException("need numModels, unitsPerModel >= 1, got " + numModels + ", "
+                    + unitsPerModel);
         }
         this.numModels = numModels;
         this.unitsPerModel = unitsPerModel;
         this.o = Math.multiplyExact(numModels, unitsPerModel);
-        this.threads = threads;
         sumMean = new double[o];
         sumSecond = new double[Math.multiplyExact(o, o)];
-        batchGram = new double[o * o];
-        batchRowSum = new double[o];
-        chunkBuffer = new double[SymmetricGram.CHUNK * o];
+        batch = new GramAccumulator(o);
     }
 
     /** O = numModels·unitsPerModel. */
@@ -69,14 +58,35 @@ public final class CorrelationAccumulator {
         for (int m = 0; m < numModels; m++) {
             checkBlock(m, features[m] == null ? -1 : features[m].length, samples);
         }
-        beginBatch();
-        for (int s0 = 0; s0 < samples; s0 += SymmetricGram.CHUNK) {
-            int chunk = Math.min(SymmetricGram.CHUNK, samples - s0);
-            for (int m = 0; m < numModels; m++) {
-                SymmetricGram.pack(features[m], unitsPerModel, samples, s0, chunk, chunkBuffer, o, m * unitsPerModel,
-                        batchRowSum);
+        accumulate(features, 0, samples, images);
+    }
+
+    /**
+     * Adds one batch whose features are rows {@code [firstRow, firstRow + unitsPerModel)} of larger channel-major
+     * blocks (a group's channels within a hooked tensor): no copy of the group's slice is needed.
+     *
+     * @param features features[m] = model m's channel-major rows of {@code samples} values each
+     */
+    public void accumulate(float[][] features, int firstRow, int samples, int images) {
+        checkBatch(features == null ? -1 : features.length, samples, images);
+        for (int m = 0; m < numModels; m++) {
+            long needed = (long) (firstRow + unitsPerModel) * samples;
+            if (firstRow < 0 || features[m] == null || features[m].length < needed
+                    || features[m].length % samples != 0) {
+                throw new IllegalArgumentException("features of model " + m + " have "
+                        + (features[m] == null ? "no" : features[m].length) + " values; expected rows of " + samples
+                        + " samples covering rows [" + firstRow + ", " + (firstRow + unitsPerModel) + ")");
             }
-            SymmetricGram.accumulate(chunkBuffer, chunk, o, batchGram, threads);
+        }
+        batch.reset();
+        int step = batch.chunkSamples();
+        for (int s0 = 0; s0 < samples; s0 += step) {
+            int k = Math.min(step, samples - s0);
+            int from = s0;
+            // each model fills its own rows of the chunk: one core per model
+            IntStream.range(0, numModels).parallel().forEach(m ->
+                    batch.stage(features[m], firstRow, unitsPerModel, samples, from, k, m * unitsPerModel));
+            batch.multiply(k);
         }
         endBatch(samples, images);
     }
@@ -87,14 +97,14 @@ public final class CorrelationAccumulator {
         for (int m = 0; m < numModels; m++) {
             checkBlock(m, features[m] == null ? -1 : features[m].length, samples);
         }
-        beginBatch();
-        for (int s0 = 0; s0 < samples; s0 += SymmetricGram.CHUNK) {
-            int chunk = Math.min(SymmetricGram.CHUNK, samples - s0);
+        batch.reset();
+        int step = batch.chunkSamples();
+        for (int s0 = 0; s0 < samples; s0 += step) {
+            int k = Math.min(step, samples - s0);
             for (int m = 0; m < numModels; m++) {
-                SymmetricGram.pack(features[m], unitsPerModel, samples, s0, chunk, chunkBuffer, o, m * unitsPerModel,
-                        batchRowSum);
+                batch.stage(features[m], 0, unitsPerModel, samples, s0, k, m * unitsPerModel);
             }
-            SymmetricGram.accumulate(chunkBuffer, chunk, o, batchGram, threads);
+            batch.multiply(k);
         }
         endBatch(samples, images);
     }
@@ -122,18 +132,15 @@ public final class CorrelationAccumulator {
         return Pearson.fromMoments(second, mean, o);
     }
 
-    private void beginBatch() {
-        Arrays.fill(batchGram, 0.0);
-        Arrays.fill(batchRowSum, 0.0);
-    }
-
     private void endBatch(int samples, int images) {
         // Reference weighting: Σμ += B·(rowsum/S), ΣE += B·(F·Fᵀ/S).
+        double[] rowSum = batch.rowSum();
+        double[] gram = batch.gram();
         for (int i = 0; i < o; i++) {
-            sumMean[i] += images * (batchRowSum[i] / samples);
+            sumMean[i] += images * (rowSum[i] / samples);
             int row = i * o;
             for (int j = i; j < o; j++) {
-                sumSecond[row + j] += images * (batchGram[row + j] / samples);
+                sumSecond[row + j] += images * (gram[row + j] / samples);
             }
         }
         count += images;

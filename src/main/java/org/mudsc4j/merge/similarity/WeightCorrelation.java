@@ -15,11 +15,6 @@ public final class WeightCorrelation {
      * @return row-major units×units correlation
      */
     public static double[] correlation(double[] vectors, int units, int dim) {
-        return correlation(vectors, units, dim, 1);
-    }
-
-    /** As {@link #correlation(double[], int, int)} with the F·Fᵀ kernel split over {@code threads}. */
-    public static double[] correlation(double[] vectors, int units, int dim, int threads) {
         if (vectors == null || units < 1 || dim < 1 || (long) units * dim != vectors.length) {
             throw new IllegalArgumentException("vectors must hold units*dim = " + units + "*" + dim + " values, found "
                     + (vectors == null ? "null" : vectors.length));
@@ -29,14 +24,15 @@ public final class WeightCorrelation {
                 throw new IllegalArgumentException("weight vector " + (k / dim) + " has an infinite entry at " + (k % dim));
             }
         }
-        double[] gram = new double[units * units];
-        double[] rowSum = new double[units];
-        double[] chunk = new double[SymmetricGram.CHUNK * units];
-        for (int s0 = 0; s0 < dim; s0 += SymmetricGram.CHUNK) {
-            int cs = Math.min(SymmetricGram.CHUNK, dim - s0);
-            SymmetricGram.pack(vectors, units, dim, s0, cs, chunk, units, 0, rowSum);
-            SymmetricGram.accumulate(chunk, cs, units, gram, threads);
+        GramAccumulator acc = new GramAccumulator(units);
+        int step = acc.chunkSamples();
+        for (int s0 = 0; s0 < dim; s0 += step) {
+            int k = Math.min(step, dim - s0);
+            acc.stage(vectors, 0, units, dim, s0, k, 0);
+            acc.multiply(k);
         }
+        double[] gram = acc.gram();
+        double[] rowSum = acc.rowSum();
         double[] mean = new double[units];
         for (int i = 0; i < units; i++) {
             mean[i] = rowSum[i] / dim;
