@@ -9,7 +9,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.workspace.ND4JWorkspaceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,6 +134,7 @@ public final class FastForward implements AutoCloseable {
                 // DL4J M2.1's output(layers, ...) loses a workspace around SameDiff layers (the ViT): copy everything
                 LOG.debug("output of chosen vertices failed ({}); using feedForward", e.getMessage());
                 copyAllActivations = true;
+                leaveLeakedWorkspaces();
             }
         }
         close(); // feedForward hands out every activation as it is: NCHW only
@@ -140,6 +143,20 @@ public final class FastForward implements AutoCloseable {
             out.put(n, all.get(n));
         }
         return out;
+    }
+
+    /**
+     * The failed {@code output(layers, …)} call above leaves its activation workspace open on this thread (seen on a
+     * dense MLP with a CNN-to-dense preprocessor and on SameDiff layers), and DL4J's {@code output} refuses to run
+     * while any workspace is open, so every later evaluation on this thread would fail. {@code output} itself requires
+     * that none be open when it starts, so any scope still open here was left by that call: leave it.
+     */
+    private static void leaveLeakedWorkspaces() {
+        for (MemoryWorkspace ws : Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread()) {
+            for (int guard = 0; ws.isScopeActive() && guard < 64; guard++) {
+                ws.close();
+            }
+        }
     }
 
     /** Per-channel moments of one tensor: mean, biased variance and how many values each channel had. */

@@ -239,4 +239,24 @@ class FastForwardTest {
             assertTrue(err < TOLERANCE, name + " is not NCHW after close: " + err);
         }
     }
+    /**
+     * On a dense MLP with image input, DL4J's output of chosen vertices fails and leaves a workspace open; the
+     * activations must still come back, and the graph must still evaluate afterwards (the loss landscape does both).
+     */
+    @org.junit.jupiter.api.Test
+    void activationsOfAnMlpLeaveTheGraphUsable() {
+        org.mudsc4j.train.ClassEmbeddings emb = org.mudsc4j.train.ClassEmbeddings.seeded(4, 4, 0);
+        ComputationGraph mlp = org.mudsc4j.eval.landscape.LandscapeMlp.build(8, 4,
+                org.mudsc4j.train.CosineHeadLoss.forTask(emb, new int[] {0, 1}, 100), 3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 1, 28, 28);
+        INDArray want = mlp.outputSingle(false, x).dup();
+        Map<String, INDArray> stock = mlp.feedForward(x, false);
+        try (FastForward fast = FastForward.of(mlp)) {
+            INDArray fc2 = fast.activations(x, List.of("fc2")).get("fc2");
+            assertTrue(relativeError(stock.get("fc2"), fc2) < TOLERANCE, "fc2");
+            assertTrue(relativeError(want, fast.output(x)) < TOLERANCE, "output through the passes");
+        }
+        assertFalse(Nd4j.getWorkspaceManager().anyWorkspaceActiveForCurrentThread(), "a workspace was left open");
+        assertTrue(relativeError(want, mlp.outputSingle(false, x)) < TOLERANCE, "the graph's own output afterwards");
+    }
 }

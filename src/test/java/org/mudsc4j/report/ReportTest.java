@@ -81,12 +81,38 @@ class ReportTest {
                 new double[3], new double[3], new double[3], new double[3]);
         var zip = new LandscapeResult.MethodLine("zipit", new double[] {-2, 0, 2}, new double[] {1, 1.5, 1},
                 new double[3], new double[3], new double[3], new double[3]);
-        LandscapePlot.write(new LandscapeResult(xs, ys, a, b, new double[] {0.4, 0.3}, List.of(line, zip)), 0.4,
-                dir.resolve("l.png"));
+        LandscapePlot.write(new LandscapeResult(xs, ys, a, b, new double[] {0.4, 0.3}, List.of(line, zip), 0.7, 0.6),
+                0.4, dir.resolve("l.png"));
         BufferedImage img = ImageIO.read(dir.resolve("l.png").toFile());
         assertTrue(img.getWidth() > 3 * 430);
         // Low loss of task A (right half) is drawn red-ish in panel 2: more red than blue there.
         int rgb = img.getRGB(img.getWidth() / 3 + 55 + 430 * 3 / 4, 40 + 430 - 430 * 7 / 8);
         assertTrue(((rgb >> 16) & 0xff) > (rgb & 0xff), "low loss must be red, got " + Integer.toHexString(rgb));
+    }
+
+    private static LandscapeResult landscape(double mergedAccA, double mergedAccB) {
+        double[] xs = {-1, 0, 1};
+        double[][] loss = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
+        var line = new LandscapeResult.MethodLine("mudsc-zip", new double[] {-1, 0, 1}, new double[] {0, 0, 0},
+                new double[] {0.1, 0.5, 2}, new double[] {2, 0.7, 0.1}, new double[] {0.99, mergedAccA, 0.7},
+                new double[] {0.6, mergedAccB, 0.95});
+        return new LandscapeResult(xs, xs, loss, loss, new double[] {0.5, 0.2}, List.of(line), 0.7, 0.6);
+    }
+
+    /** Several seeds: the first seed's figure in the folder, the others' in seed-<s>/, and a summary over seeds. */
+    @Test
+    void landscapeReportSummarisesTheMergedModelsOverSeeds(@TempDir Path dir) throws IOException {
+        List<LandscapeReport.SeedRun> runs = List.of(new LandscapeReport.SeedRun(0, landscape(0.9, 0.8)),
+                new LandscapeReport.SeedRun(3, landscape(0.7, 0.85)));
+        LandscapeReport.write(dir, "# title\n", runs, 0.4, 0.7, 0.6);
+        assertTrue(Files.exists(dir.resolve("landscape.png")) && Files.exists(dir.resolve("grid.csv")));
+        assertTrue(Files.exists(dir.resolve("seed-3/landscape.png")) && Files.exists(dir.resolve("seed-3/grid.csv")));
+        String md = Files.readString(dir.resolve("landscape.md"));
+        assertTrue(md.startsWith("# title\n"));
+        // seed 3's merge is at task A's majority rate (0.7, not above it): A kept in 1 of 2 seeds, B in both
+        assertTrue(md.contains("| MuDSC_zip | 0.600 ± 0.000 | 0.500 ± 0.000 | 0.700 ± 0.000 | 80.000 ± 14.142 |"
+                + " 82.500 ± 3.536 | 1/2 | 2/2 | 1/2 |"), md);
+        assertTrue(md.contains("## Seed 3 (MLPs trained with seeds 6 and 7)") && md.contains("(seed-3/landscape.png)"));
+        assertEquals("x,y,lossA,lossB", Files.readString(dir.resolve("grid.csv")).lines().findFirst().orElseThrow());
     }
 }

@@ -11,9 +11,11 @@ import java.util.List;
  * @param lossB       task-B test loss at each grid point, [y][x]
  * @param explained   fraction of variance explained by PC1 and PC2 (of the fitted points)
  * @param methods     per method, its three points r = 0, 0.5, 1 (r = 0.5 is the merged model)
+ * @param majorityA   task A's majority-class rate on the test images (the accuracy of always answering "rest")
+ * @param majorityB   task B's majority-class rate
  */
 public record LandscapeResult(double[] xs, double[] ys, double[][] lossA, double[][] lossB, double[] explained,
-                              List<MethodLine> methods) {
+                              List<MethodLine> methods, double majorityA, double majorityB) {
 
     /**
      * @param method   method id

@@ -37,7 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loss-landscape experiment of ALGORITHM §11 on the two binary Fashion-MNIST tasks of {@link BinaryTasks}:
+ * The loss-landscape experiment of ALGORITHM §11 on a pair of binary Fashion-MNIST tasks ({@link BinaryTasks}):
  * train one MLP per task, zip-merge them three ways (ZipIt!, weight zip, MuDSC-zip at α), bring the three transformed
  * pairs into ZipIt!'s frame by weight matching, place the 3×3 interpolation points and the reference's densification
  * points, fit a 2-D PCA plane, and evaluate both tasks' test loss over a regular grid on that plane.
@@ -63,9 +63,18 @@ public final class LossLandscape {
      * @param testImages    test images for every loss evaluation
      * @param grid          grid points per axis
      * @param alpha         MuDSC's balanced factor (the reference's figure uses 0.5)
+     * @param tasks         the pair of binary tasks
+     * @param seed          which pair of MLPs: task A's is trained with seed {@code 2·seed}, task B's with
+     *                      {@code 2·seed + 1} (independent inits and data orders; seed 0 gives seeds 0 and 1)
      */
     public record Settings(Path datasetsDir, Path checkpointDir, int hidden, int embedDim, int epochs,
-                           int trainPerClass, int featureImages, int testImages, int grid, double alpha) {
+                           int trainPerClass, int featureImages, int testImages, int grid, double alpha,
+                           BinaryTasks tasks, long seed) {
+        public Settings {
+            if (seed < 0) {
+                throw new IllegalArgumentException("landscape seed must be >= 0, got " + seed);
+            }
+        }
     }
 
     private LossLandscape() {
@@ -78,16 +87,17 @@ public final class LossLandscape {
         }
         ImageDataset test = Datasets.load(DatasetKind.FASHION_MNIST, s.datasetsDir(), false);
         test = test.subset(TaskModelTraining.firstPerClass(test, Math.max(1, s.testImages() / 10)));
-        ClassEmbeddings emb = ClassEmbeddings.seeded(BinaryTasks.CLASS_NAMES.size(), s.embedDim(), 0);
+        ClassEmbeddings emb = ClassEmbeddings.seeded(s.tasks().classNames().size(), s.embedDim(), 0);
 
-        ComputationGraph a = trainTask(s, BinaryTasks.taskA(train), BinaryTasks.taskA(test), BinaryTasks.TASK_A, emb,
-                0, "taskA");
-        ComputationGraph b = trainTask(s, BinaryTasks.taskB(train), BinaryTasks.taskB(test), BinaryTasks.TASK_B, emb,
-                1, "taskB");
+        BinaryTasks tasks = s.tasks();
+        ComputationGraph a = trainTask(s, tasks.taskA(train), tasks.taskA(test), BinaryTasks.TASK_A, emb,
+                2 * s.seed(), tasks.id() + "-taskA");
+        ComputationGraph b = trainTask(s, tasks.taskB(train), tasks.taskB(test), BinaryTasks.TASK_B, emb,
+                2 * s.seed() + 1, tasks.id() + "-taskB");
 
         ImageDataset featureSet = train.subset(TaskModelTraining.firstPerClass(train,
                 Math.max(1, s.featureImages() / 10)));
-        ImageBatches features = ImageBatches.builder(BinaryTasks.taskA(featureSet)).batchSize(250).build();
+        ImageBatches features = ImageBatches.builder(tasks.taskA(featureSet)).batchSize(250).build();
         Merger merger = Merger.prepare(List.of(a, b), () -> features.epoch(0));
         UnitGroups groups = merger.groups();
         List<ModelParams> base = List.of(ModelParams.read(a, groups, "task A"), ModelParams.read(b, groups, "task B"));
@@ -151,7 +161,7 @@ public final class LossLandscape {
         double[] ys = axis(minMax[2], minMax[3], s.grid());
 
         INDArray x = ImageBatches.builder(test).batchSize(test.size()).build().epoch(0).next().getFeatures();
-        int[][] local = BinaryTasks.labels(test);
+        int[][] local = tasks.labels(test);
         for (int i = 0; i < local[0].length; i++) {
             local[0][i] -= BinaryTasks.TASK_A.classAt(0);
             local[1][i] -= BinaryTasks.TASK_B.classAt(0);
@@ -193,7 +203,8 @@ public final class LossLandscape {
                 }
             }
         }
-        return new LandscapeResult(xs, ys, lossA, lossB, plane.explained, lines);
+        return new LandscapeResult(xs, ys, lossA, lossB, plane.explained, lines, majority(local[0]),
+                majority(local[1]));
     }
 
     private static ComputationGraph trainTask(Settings s, ImageDataset train, ImageDataset test, ClassSplit task,
@@ -215,6 +226,12 @@ public final class LossLandscape {
         return new Trainer().trainOrReuse(g, cfg, new TrainingData(train.size(), trainBatches::epoch),
                 net -> TaskEvaluation.taskAccuracy(net, testBatches.epoch(0), emb, task.classes()), zip,
                 new RunIdentity(arch, meta)).graph();
+    }
+
+    /** Share of the most frequent of the two task-local labels 0/1. */
+    static double majority(int[] localLabels) {
+        long positives = java.util.Arrays.stream(localLabels).filter(y -> y == 1).count();
+        return Math.max(positives, localLabels.length - positives) / (double) localLabels.length;
     }
 
     /** {@code r·a + (1−r)·b}. */
@@ -258,18 +275,13 @@ public final class LossLandscape {
                     mean[i] += p[i] / n;
                 }
             }
-            double[][] centred = new double[n][];
-            for (int k = 0; k < n; k++) {
-                centred[k] = new double[dim];
-                for (int i = 0; i < dim; i++) {
-                    centred[k][i] = points.get(k)[i] - mean[i];
-                }
-            }
+            // Centred on the fly instead of copied: at the reference's width each point has 3.4 M parameters, and
+            // a centred copy of all 63 would double the heap the fit needs.
             double[][] gram = new double[n][n];
             double trace = 0;
             for (int i = 0; i < n; i++) {
                 for (int j = i; j < n; j++) {
-                    double d = dot(centred[i], centred[j]);
+                    double d = centredDot(points.get(i), points.get(j), mean);
                     gram[i][j] = d;
                     gram[j][i] = d;
                 }
@@ -284,8 +296,9 @@ public final class LossLandscape {
                 double[] dir = new double[dim];
                 for (int k = 0; k < n; k++) {
                     double w = g.getDouble(k, col);
+                    double[] p = points.get(k);
                     for (int i = 0; i < dim; i++) {
-                        dir[i] += w * centred[k][i];
+                        dir[i] += w * (p[i] - mean[i]);
                     }
                 }
                 double norm = Math.sqrt(dot(dir, dir));
@@ -315,6 +328,14 @@ public final class LossLandscape {
                 out[i] = mean[i] + x * pc1[i] + y * pc2[i];
             }
             return out;
+        }
+
+        private static double centredDot(double[] a, double[] b, double[] mean) {
+            double s = 0;
+            for (int i = 0; i < a.length; i++) {
+                s += (a[i] - mean[i]) * (b[i] - mean[i]);
+            }
+            return s;
         }
 
         private static double dot(double[] a, double[] b) {
