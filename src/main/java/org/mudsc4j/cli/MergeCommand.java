@@ -17,10 +17,12 @@ import org.mudsc4j.merge.plan.DualSpaceSearch;
 import org.mudsc4j.merge.plan.MergePlan;
 import org.mudsc4j.report.AccuracyTable;
 import org.mudsc4j.sweep.PairData;
+import org.mudsc4j.sweep.TrainPasses;
 import org.mudsc4j.train.ClassEmbeddings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,11 +48,8 @@ public final class MergeCommand implements Callable<Integer> {
     Path datasetsDir;
     @Option(names = "--embeddings", description = "Class-embedding .npy the checkpoints were trained with (default: the seeded set)")
     Path embeddingsFile;
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size of the feature pass and BN re-estimation (default: ${DEFAULT-VALUE})")
-    int batch;
-    @Option(names = "--per-class", defaultValue = "0",
-            description = "Use only the first N training images of each class for features and BN re-estimation (0 = all, as the reference)")
-    int perClass;
+    @Mixin
+    DataPassOptions passes;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the sweep order and the data passes (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--max-sweeps", defaultValue = "100", description = "Maximum weight-space sweeps (default: ${DEFAULT-VALUE})")
@@ -66,14 +65,17 @@ public final class MergeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<MergeMethod> methods = MergeMethod.parseList(method);
-        DualSpaceSearch.Options options = new DualSpaceSearch.Options(alpha, seed, maxSweeps, patience);
+        DualSpaceSearch.Options options = new DualSpaceSearch.Options(alpha, seed, maxSweeps, patience,
+                passes.sweepOrder());
+        TrainPasses trainPasses = passes.passes();
         MergeInputs inputs = MergeInputs.load(checkpoints);
         ClassEmbeddings embeddings = inputs.embeddings(embeddingsFile);
         Map<MergeMethod, Path> targets = targets(methods, inputs);
         for (Path target : targets.values()) {
             MergedModelFile.checkTarget(target, overwrite);
         }
-        PairData data = PairData.load(inputs.kind(), datasetsDir, inputs.splits(), batch, perClass, 1, 0, seed);
+        PairData data = PairData.load(inputs.kind(), datasetsDir, inputs.splits(), passes.batch, trainPasses, 1, 0,
+                seed);
         LOG.info("Merging {} models of {} on {} with {} ({} training images for features and BN)",
                 checkpoints.size(), inputs.architecture(), inputs.kind().id(), methods, data.unionTrain().size());
 
@@ -104,7 +106,7 @@ public final class MergeCommand implements Callable<Integer> {
                 metrics.put("taskA", merged.taskA());
                 metrics.put("taskB", merged.taskB());
             }
-            save(targets.get(m), m, result, merger, inputs, metrics);
+            save(targets.get(m), m, result, merger, inputs, trainPasses, metrics);
         }
         if (evaluate) {
             System.out.print(table.toMarkdown());
@@ -128,13 +130,17 @@ public final class MergeCommand implements Callable<Integer> {
     }
 
     private void save(Path target, MergeMethod m, Merger.Result result, Merger merger, MergeInputs inputs,
-                      Map<String, Double> metrics) throws java.io.IOException {
+                      TrainPasses trainPasses, Map<String, Double> metrics) throws java.io.IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("dataset", inputs.kind().id());
         meta.put("splits", inputs.splits().toString());
         meta.put("embeddings", inputs.embeddingsId());
-        meta.put("perClass", Integer.toString(perClass));
-        meta.put("batch", Integer.toString(batch));
+        // how the data passes were fed, so a parity run can be told from a default one
+        meta.put("perClass", Integer.toString(trainPasses.perClass()));
+        meta.put("trainIndices", trainPasses.givenOrder() ? trainPasses.indicesFile().toString() : "");
+        meta.put("augment", trainPasses.augment().id());
+        meta.put("order", passes.sweepOrder().id());
+        meta.put("batch", Integer.toString(passes.batch));
         Map<String, Double> seconds = new LinkedHashMap<>(merger.prepareSeconds());
         seconds.putAll(result.seconds());
         MergedModelFile.save(target, result.merged(), new MergedModelFile.Info(inputs.architecture(), m.id(), alpha,

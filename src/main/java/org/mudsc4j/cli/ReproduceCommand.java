@@ -42,6 +42,14 @@ public final class ReproduceCommand implements Callable<Integer> {
     Path checkpointsDir;
     @Option(names = "--retrain", description = "Retrain task models even when finished checkpoints exist")
     boolean retrain;
+    @Option(names = "--train-indices", paramLabel = "FILE.npy", description = "Override the experiment: feed features"
+            + " and BN re-estimation with exactly these training images (int64 indices into the training file), in order, instead of its perClass")
+    Path trainIndices;
+    @Option(names = "--augment", description = "Override the experiment: train | none, whether the data passes are"
+            + " augmented (experiments default to train, as the reference)")
+    String augment;
+    @Option(names = "--order", description = "Override the experiment: seeded | reference sweep order (default: seeded)")
+    String order;
     @Option(names = "--overwrite", description = "Replace results/<experiment>/ (default: when it exists, write to"
             + " results/<experiment>-run-<UTC time>/ instead)")
     boolean overwrite;
@@ -50,6 +58,10 @@ public final class ReproduceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = experimentFile(experiment);
         ExperimentDefinition def = ExperimentDefinition.load(file, quick);
+        if (trainIndices != null || augment != null || order != null) {
+            def = def.withMerge(def.merge().with(trainIndices == null ? null : trainIndices.toString(), augment, order));
+            def.validate(file);
+        }
         Path out = resultsDir.resolve(def.name());
         if (Files.exists(out.resolve("table.md")) && !overwrite) {
             // Earlier (e.g. the committed) results stay untouched; this run gets a folder of its own.
@@ -68,7 +80,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         provenance.add("Source: " + Installation.sourceVersion());
         provenance.add("Started " + start + ", took " + took.toMinutes() + " min " + took.toSecondsPart() + " s"
                 + " (including training; finished task checkpoints are reused)");
-        String command = "./mudsc reproduce " + experiment + (quick ? " --quick" : "") + (overwrite ? " --overwrite" : "");
+        String command = "./mudsc reproduce " + experiment + (quick ? " --quick" : "")
+                + (trainIndices != null ? " --train-indices " + trainIndices : "")
+                + (augment != null ? " --augment " + augment : "") + (order != null ? " --order " + order : "")
+                + (overwrite ? " --overwrite" : "");
         ExperimentReport.write(out, def, results, command, provenance, overwrite);
         System.out.print(Files.readString(out.resolve("table.md")));
         LOG.info("Results written to {} in {} min {} s", out, took.toMinutes(), took.toSecondsPart());

@@ -10,12 +10,14 @@ import org.mudsc4j.eval.PairEvaluation;
 import org.mudsc4j.merge.MergeMethod;
 import org.mudsc4j.merge.Merger;
 import org.mudsc4j.merge.plan.DualSpaceSearch;
+import org.mudsc4j.merge.plan.SweepOrder;
 import org.mudsc4j.sweep.AlphaSweep;
 import org.mudsc4j.sweep.ExperimentDefinition;
 import org.mudsc4j.sweep.PairData;
 import org.mudsc4j.train.ClassEmbeddings;
 import org.mudsc4j.util.AtomicFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -40,11 +42,8 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--selection-per-class", defaultValue = "200",
             description = "Training images per class used to choose alpha (default: ${DEFAULT-VALUE})")
     int selectionPerClass;
-    @Option(names = "--per-class", defaultValue = "0",
-            description = "Training images per class for features and BN re-estimation (0 = all)")
-    int perClass;
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size of the data passes (default: ${DEFAULT-VALUE})")
-    int batch;
+    @Mixin
+    DataPassOptions passes;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the data passes, sweep order and random search (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--datasets-dir", defaultValue = Installation.HOME + "/datasets", description = "Folder holding the datasets (default: ${DEFAULT-VALUE})")
@@ -71,12 +70,13 @@ public final class SweepCommand implements Callable<Integer> {
         var settings = new ExperimentDefinition.AlphaSettings(search, min, max, count, selectionPerClass, seed).check();
         MergeInputs inputs = MergeInputs.load(checkpoints);
         ClassEmbeddings embeddings = inputs.embeddings(embeddingsFile);
-        PairData data = PairData.load(inputs.kind(), datasetsDir, inputs.splits(), batch, perClass, selectionPerClass,
-                0, seed);
+        PairData data = PairData.load(inputs.kind(), datasetsDir, inputs.splits(), passes.batch, passes.passes(),
+                selectionPerClass, 0, seed);
+        SweepOrder order = passes.sweepOrder();
         var pair = data.pair();
         Merger merger = Merger.prepare(inputs.models(), () -> data.unionTrain().epoch(0));
         AlphaSweep.Outcome outcome = AlphaSweep.run(settings, a -> PairEvaluation.evaluate(
-                merger.merge(m, DualSpaceSearch.Options.defaults(a).withSeed(seed)).merged(),
+                merger.merge(m, DualSpaceSearch.Options.defaults(a).withSeed(seed).withOrder(order)).merged(),
                 data.selection().epoch(0), embeddings, pair));
         StringBuilder csv = new StringBuilder("alpha,train_joint,train_avg,train_taskA,train_taskB\n");
         System.out.println("| alpha | train Joint | train Avg |\n|---:|---:|---:|");
@@ -88,7 +88,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         double best = outcome.best().alpha();
         Accuracies test = PairEvaluation.evaluate(
-                merger.merge(m, DualSpaceSearch.Options.defaults(best).withSeed(seed)).merged(),
+                merger.merge(m, DualSpaceSearch.Options.defaults(best).withSeed(seed).withOrder(order)).merged(),
                 data.unionTest().epoch(0), embeddings, pair);
         System.out.printf(Locale.ROOT, "%nBest alpha by training Joint: %.3f; test Joint %.2f, Avg %.2f, Task A %.2f,"
                 + " Task B %.2f%n", best, 100 * test.joint(), 100 * test.avg(), 100 * test.taskA(), 100 * test.taskB());

@@ -25,7 +25,9 @@ import org.mudsc4j.util.AtomicFiles;
  * written atomically; an existing folder is only replaced when asked.
  */
 public final class ExperimentReport {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // optional settings left out (null) are omitted, so a default run's results.json does not change with new options
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
     private static final List<String> COLUMNS = List.of("Joint", "Avg", "Task A", "Task B");
     private static final List<String> CSV_COLUMNS = List.of("joint", "avg", "taskA", "taskB");
     private static final List<ToDoubleFunction<Accuracies>> GETTERS =

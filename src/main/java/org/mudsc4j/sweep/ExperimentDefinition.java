@@ -14,6 +14,7 @@ import java.util.Map;
 import org.mudsc4j.data.DatasetKind;
 import org.mudsc4j.data.SplitRuns;
 import org.mudsc4j.merge.MergeMethod;
+import org.mudsc4j.merge.plan.SweepOrder;
 import org.mudsc4j.zoo.ModelSpec;
 
 /**
@@ -46,12 +47,38 @@ public record ExperimentDefinition(String name, String description, String datas
     }
 
     /**
-     * @param methods  merge method ids in table order
-     * @param batch    batch size of BN re-estimation and the feature pass
-     * @param perClass union training images per class for those passes (0 = all, as the reference)
-     * @param seed     seed of the data passes and of the sweep order
+     * @param methods      merge method ids in table order
+     * @param batch        batch size of BN re-estimation and the feature pass
+     * @param perClass     union training images per class for those passes (0 = all, as the reference)
+     * @param seed         seed of the data passes and of the sweep order
+     * @param trainIndices optional int64 {@code .npy} of training-image indices that feed those passes instead, in
+     *                     order (relative to the experiment file's folder); absent = perClass
+     * @param augment      optional {@code train} (the default, as the reference) or {@code none}
+     * @param order        optional sweep order: {@code seeded} (the default) or {@code reference}
      */
-    public record MergeSettings(List<String> methods, int batch, int perClass, long seed) {
+    public record MergeSettings(List<String> methods, int batch, int perClass, long seed, String trainIndices,
+                                String augment, String order) {
+        /** The data passes these settings describe. */
+        public TrainPasses passes() {
+            return new TrainPasses(perClass, trainIndices == null ? null : Path.of(trainIndices),
+                    augment == null ? TrainPasses.Augment.TRAIN : TrainPasses.Augment.parse(augment));
+        }
+
+        public SweepOrder sweepOrder() {
+            return order == null ? SweepOrder.SEEDED : SweepOrder.parse(order);
+        }
+
+        /** The same settings with the given overrides (null keeps the file's value; indices replace perClass). */
+        public MergeSettings with(String newTrainIndices, String newAugment, String newOrder) {
+            return new MergeSettings(methods, batch, newTrainIndices != null ? 0 : perClass, seed,
+                    newTrainIndices != null ? newTrainIndices : trainIndices, newAugment != null ? newAugment : augment,
+                    newOrder != null ? newOrder : order);
+        }
+    }
+
+    /** This definition with its merge settings replaced (command-line overrides). */
+    public ExperimentDefinition withMerge(MergeSettings newMerge) {
+        return new ExperimentDefinition(name, description, dataset, model, pairs, train, newMerge, alpha, evalPerClass);
     }
 
     /**
@@ -109,6 +136,10 @@ public record ExperimentDefinition(String name, String description, String datas
             throw new IllegalArgumentException(file + ": " + (where.isEmpty() ? "" : "at " + where + ": ")
                     + e.getOriginalMessage(), e);
         }
+        if (d.merge() != null && d.merge().trainIndices() != null && !Path.of(d.merge().trainIndices()).isAbsolute()) {
+            Path folder = file.toAbsolutePath().getParent();
+            d = d.withMerge(d.merge().with(folder.resolve(d.merge().trainIndices()).toString(), null, null));
+        }
         d.validate(file);
         return d;
     }
@@ -125,7 +156,8 @@ public record ExperimentDefinition(String name, String description, String datas
         return merge.methods().stream().map(MergeMethod::parse).toList();
     }
 
-    private void validate(Path file) {
+    /** @throws IllegalArgumentException naming the offending field (also after command-line overrides) */
+    public void validate(Path file) {
         try {
             require(name != null && name.matches("[A-Za-z0-9._-]+"), "name must be a simple file name");
             require(dataset != null, "dataset is required");
@@ -142,6 +174,10 @@ public record ExperimentDefinition(String name, String description, String datas
             require(merge != null && merge.methods() != null && !merge.methods().isEmpty() && merge.batch() >= 1
                     && merge.perClass() >= 0, "merge needs methods, batch >= 1, perClass >= 0");
             methods();
+            require(merge.trainIndices() == null || merge.perClass() == 0,
+                    "merge: give trainIndices or perClass, not both");
+            merge.passes();
+            merge.sweepOrder();
             require(alpha != null, "alpha is required");
             alpha.check();
             require(evalPerClass >= 0, "evalPerClass must be >= 0");

@@ -85,7 +85,7 @@ public final class ExperimentRunner {
                                  ClassEmbeddings embeddings, ProgressBar bar) throws IOException {
         ExperimentDefinition.MergeSettings ms = def.merge();
         PairData data = PairData.load(def.datasetKind(), settings.datasetsDir(), List.of(pair.first(), pair.second()),
-                ms.batch(), ms.perClass(), def.alpha().selectionPerClass(), def.evalPerClass(), ms.seed());
+                ms.batch(), ms.passes(), def.alpha().selectionPerClass(), def.evalPerClass(), ms.seed());
         PairEvaluation.Bases bases = PairEvaluation.evaluateBases(models.get(0), models.get(1),
                 data.unionTest().epoch(0), embeddings, pair);
         Merger merger = Merger.prepare(models, () -> data.unionTrain().epoch(0));
@@ -102,7 +102,7 @@ public final class ExperimentRunner {
                 Merger.Result[] best = {null};
                 double[] bestJoint = {Double.NEGATIVE_INFINITY};
                 AlphaSweep.Outcome outcome = AlphaSweep.run(def.alpha(), x -> {
-                    Merger.Result r = merger.merge(method, options(x, ms.seed()));
+                    Merger.Result r = merger.merge(method, options(x, ms));
                     Accuracies acc = PairEvaluation.evaluate(r.merged(), data.selection().epoch(0), embeddings, pair);
                     if (acc.joint() > bestJoint[0]) {
                         bestJoint[0] = acc.joint();
@@ -115,7 +115,7 @@ public final class ExperimentRunner {
                 curve = outcome.byAlpha().stream().map(p -> new PairResult.AlphaPoint(p.alpha(), p.accuracies()))
                         .toList();
             } else {
-                chosen = merger.merge(method, options(UNUSED_ALPHA, ms.seed()));
+                chosen = merger.merge(method, options(UNUSED_ALPHA, ms));
             }
             Accuracies test = PairEvaluation.evaluate(chosen.merged(), data.unionTest().epoch(0), embeddings, pair);
             LOG.info("run {} {}{}: Joint {} Avg {}", run, method,
@@ -130,8 +130,8 @@ public final class ExperimentRunner {
                 methodResults);
     }
 
-    private static DualSpaceSearch.Options options(double alpha, long seed) {
-        return DualSpaceSearch.Options.defaults(alpha).withSeed(seed);
+    private static DualSpaceSearch.Options options(double alpha, ExperimentDefinition.MergeSettings ms) {
+        return DualSpaceSearch.Options.defaults(alpha).withSeed(ms.seed()).withOrder(ms.sweepOrder());
     }
 
     private static String pct(double v) {

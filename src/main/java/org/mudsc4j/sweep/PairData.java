@@ -3,6 +3,7 @@ package org.mudsc4j.sweep;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.mudsc4j.data.Augmentation;
 import org.mudsc4j.data.ClassSplit;
 import org.mudsc4j.data.DatasetKind;
 import org.mudsc4j.data.Datasets;
@@ -16,7 +17,7 @@ import org.mudsc4j.train.ClassEmbeddings;
  * the tasks' classes:
  * <ul>
  *   <li>{@code unionTrain}: training images with the training augmentation, shuffled with a fixed seed — for
- *       BatchNorm re-estimation and the feature pass;</li>
+ *       BatchNorm re-estimation and the feature pass (or as {@link TrainPasses} says);</li>
  *   <li>{@code selection}: training images with the test transform — for choosing α;</li>
  *   <li>{@code unionTest}: test images — for the reported accuracies.</li>
  * </ul>
@@ -25,18 +26,36 @@ public record PairData(DatasetKind kind, List<ClassSplit> tasks, ImageBatches un
                        ImageBatches unionTest) {
 
     /**
-     * @param trainPerClass     training images per class for {@code unionTrain} (0 = all, as the reference)
+     * The reference's data passes over {@code trainPerClass} images per class (0 = all), shuffled with {@code seed},
+     * augmented.
+     *
      * @param selectionPerClass training images per class for {@code selection} (0 = all)
      * @param testPerClass      test images per class for {@code unionTest} (0 = all)
      */
     public static PairData load(DatasetKind kind, Path datasetsDir, List<ClassSplit> tasks, int batch,
                                 int trainPerClass, int selectionPerClass, int testPerClass, long seed)
             throws IOException {
+        return load(kind, datasetsDir, tasks, batch, TrainPasses.of(trainPerClass), selectionPerClass, testPerClass,
+                seed);
+    }
+
+    /**
+     * @param passes            which training images feed BN re-estimation and the feature pass, in which order, and
+     *                          whether augmented; shuffled with {@code seed} unless the order is given
+     * @param selectionPerClass training images per class for {@code selection} (0 = all)
+     * @param testPerClass      test images per class for {@code unionTest} (0 = all)
+     */
+    public static PairData load(DatasetKind kind, Path datasetsDir, List<ClassSplit> tasks, int batch,
+                                TrainPasses passes, int selectionPerClass, int testPerClass, long seed)
+            throws IOException {
         ClassSplit union = ClassSplit.union(tasks.toArray(new ClassSplit[0]));
-        ImageDataset train = Datasets.load(kind, datasetsDir, true).subset(union);
+        ImageDataset fullTrain = Datasets.load(kind, datasetsDir, true);
+        ImageDataset train = fullTrain.subset(union);
         ImageDataset test = Datasets.load(kind, datasetsDir, false).subset(union);
-        ImageBatches unionTrain = ImageBatches.builder(limit(train, trainPerClass)).classes(union).batchSize(batch)
-                .augmentation(kind.trainAugmentation()).shuffle(true).seed(seed)
+        ImageBatches unionTrain = ImageBatches.builder(passes.select(fullTrain, union)).classes(union)
+                .batchSize(batch)
+                .augmentation(passes.augment() == TrainPasses.Augment.TRAIN ? kind.trainAugmentation() : Augmentation.NONE)
+                .shuffle(!passes.givenOrder()).seed(seed)
                 .labelMode(ImageBatches.LabelMode.GLOBAL).build();
         ImageBatches selection = ImageBatches.builder(limit(train, selectionPerClass)).classes(union)
                 .batchSize(ImageBatches.EVALUATION_BATCH_SIZE)

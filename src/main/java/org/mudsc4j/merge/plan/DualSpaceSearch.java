@@ -3,7 +3,6 @@ package org.mudsc4j.merge.plan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import me.tongfei.progressbar.ProgressBar;
 import org.mudsc4j.merge.MergeMethod;
 import org.mudsc4j.merge.apply.ModelParams;
@@ -35,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *       the best; 5 bad sweeps in a row or 100 sweeps end the search; the best state is returned.</li>
  * </ol>
  *
- * <p>Deviation: the sweep order comes from {@link java.util.Random} seeded with {@code seed}, not from
- * {@code torch.randperm}; the orders differ from the reference's, the procedure does not.
+ * <p>Deviation by default: the sweep order comes from {@link java.util.Random} seeded with {@code seed}, not from
+ * {@code torch.randperm}; the orders differ from the reference's, the procedure does not. {@link SweepOrder#REFERENCE}
+ * visits the groups in exactly the reference's order.
  */
 public final class DualSpaceSearch {
     private static final Logger log = LoggerFactory.getLogger(DualSpaceSearch.class);
@@ -46,9 +46,13 @@ public final class DualSpaceSearch {
      * @param seed       seed of the random sweep order
      * @param maxSweeps  the reference's {@code iter} (100)
      * @param patience   the reference's {@code tol} (5)
+     * @param order      where the sweep orders come from
      */
-    public record Options(double alpha, long seed, int maxSweeps, int patience) {
+    public record Options(double alpha, long seed, int maxSweeps, int patience, SweepOrder order) {
         public Options {
+            if (order == null) {
+                throw new IllegalArgumentException("the search needs a sweep order (seeded or reference)");
+            }
             if (!(alpha >= 0 && alpha <= 1)) {
                 throw new IllegalArgumentException("alpha must lie in [0, 1], got " + alpha);
             }
@@ -57,13 +61,17 @@ public final class DualSpaceSearch {
             }
         }
 
-        /** The reference's defaults: 100 sweeps, patience 5, seed 0. */
+        /** The reference's defaults: 100 sweeps, patience 5, seed 0; this project's seeded sweep order. */
         public static Options defaults(double alpha) {
-            return new Options(alpha, 0L, 100, 5);
+            return new Options(alpha, 0L, 100, 5, SweepOrder.SEEDED);
         }
 
         public Options withSeed(long newSeed) {
-            return new Options(alpha, newSeed, maxSweeps, patience);
+            return new Options(alpha, newSeed, maxSweeps, patience, order);
+        }
+
+        public Options withOrder(SweepOrder newOrder) {
+            return new Options(alpha, seed, maxSweeps, patience, newOrder);
         }
     }
 
@@ -120,7 +128,7 @@ public final class DualSpaceSearch {
 
     private MergePlan sweep(MergeMethod method, Options options, Map<Integer, double[]> activations,
                             MatchState initial) {
-        Random random = new Random(options.seed());
+        SweepOrder.Sequence orders = options.order().start(options.seed(), groups.size());
         MatchState state = initial;
         MatchState best = null;
         double bestObjective = 0;
@@ -129,7 +137,7 @@ public final class DualSpaceSearch {
         try (ProgressBar bar = Progress.start("sweeps " + method, options.maxSweeps(), "sweep", log)) {
             for (int it = 0; it < options.maxSweeps(); it++) {
                 double[] values = new double[groups.size()];
-                for (int p : shuffledOrder(random)) {
+                for (int p : orders.next()) {
                     UnitGroup g = groups.get(p);
                     double[] s = similarity(g, state, method, options, activations);
                     UnitMatch m = timedMatch(method, g, s);
@@ -178,20 +186,6 @@ public final class DualSpaceSearch {
         double[] cw = WeightCorrelation.correlation(v.values(), v.units(), v.dim());
         similarityNanos += System.nanoTime() - t;
         return method.mixesSimilarities() ? MixedSimilarity.mix(options.alpha(), cw, activations.get(g.id())) : cw;
-    }
-
-    private int[] shuffledOrder(Random random) {
-        int[] order = new int[groups.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 
     /** The matcher of ALGORITHM §10.1 for this group: the group-aware variant when the group has structure. */
