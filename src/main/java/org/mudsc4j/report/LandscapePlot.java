@@ -52,7 +52,8 @@ public final class LandscapePlot {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        String[] titles = {"mean loss (task A + task B) / 2", "task A loss (footwear)", "task B loss (upper-body)"};
+        String[] titles = {"mean loss (task A + task B) / 2", "task A loss (" + r.tasks().classNames().get(1) + ")",
+                "task B loss (" + r.tasks().classNames().get(3) + ")"};
         List<DoubleBinaryOperator> values = List.of((a, b) -> (a + b) / 2, (a, b) -> a, (a, b) -> b);
         for (int p = 0; p < 3; p++) {
             drawPanel(g, r, values.get(p), titles[p], clip, p * panelW + MARGIN_LEFT, MARGIN_TOP);

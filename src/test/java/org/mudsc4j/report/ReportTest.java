@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mudsc4j.eval.Accuracies;
+import org.mudsc4j.eval.landscape.BinaryTasks;
 import org.mudsc4j.eval.landscape.LandscapeResult;
 import org.mudsc4j.sweep.ExperimentDefinition;
 import org.mudsc4j.sweep.PairResult;
@@ -81,7 +82,8 @@ class ReportTest {
                 new double[3], new double[3], new double[3], new double[3]);
         var zip = new LandscapeResult.MethodLine("zipit", new double[] {-2, 0, 2}, new double[] {1, 1.5, 1},
                 new double[3], new double[3], new double[3], new double[3]);
-        LandscapePlot.write(new LandscapeResult(xs, ys, a, b, new double[] {0.4, 0.3}, List.of(line, zip), 0.7, 0.6),
+        LandscapePlot.write(new LandscapeResult(xs, ys, a, b, new double[] {0.4, 0.3}, List.of(line, zip), 0.7, 0.6,
+                BinaryTasks.GARMENTS),
                 0.4, dir.resolve("l.png"));
         BufferedImage img = ImageIO.read(dir.resolve("l.png").toFile());
         assertTrue(img.getWidth() > 3 * 430);
@@ -96,7 +98,8 @@ class ReportTest {
         var line = new LandscapeResult.MethodLine("mudsc-zip", new double[] {-1, 0, 1}, new double[] {0, 0, 0},
                 new double[] {0.1, 0.5, 2}, new double[] {2, 0.7, 0.1}, new double[] {0.99, mergedAccA, 0.7},
                 new double[] {0.6, mergedAccB, 0.95});
-        return new LandscapeResult(xs, xs, loss, loss, new double[] {0.5, 0.2}, List.of(line), 0.7, 0.6);
+        return new LandscapeResult(xs, xs, loss, loss, new double[] {0.5, 0.2}, List.of(line), 0.7, 0.6,
+                BinaryTasks.PRIME_ODD);
     }
 
     /** Several seeds: the first seed's figure in the folder, the others' in seed-<s>/, and a summary over seeds. */

@@ -13,9 +13,10 @@ import java.util.List;
  * @param methods     per method, its three points r = 0, 0.5, 1 (r = 0.5 is the merged model)
  * @param majorityA   task A's majority-class rate on the test images (the accuracy of always answering "rest")
  * @param majorityB   task B's majority-class rate
+ * @param tasks       the pair of binary tasks (their names title the figure's panels)
  */
 public record LandscapeResult(double[] xs, double[] ys, double[][] lossA, double[][] lossB, double[] explained,
-                              List<MethodLine> methods, double majorityA, double majorityB) {
+                              List<MethodLine> methods, double majorityA, double majorityB, BinaryTasks tasks) {
 
     /**
      * @param method   method id

@@ -204,7 +204,7 @@ public final class LossLandscape {
             }
         }
         return new LandscapeResult(xs, ys, lossA, lossB, plane.explained, lines, majority(local[0]),
-                majority(local[1]));
+                majority(local[1]), tasks);
     }
 
     private static ComputationGraph trainTask(Settings s, ImageDataset train, ImageDataset test, ClassSplit task,
