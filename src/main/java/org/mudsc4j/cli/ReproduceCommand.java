@@ -43,7 +43,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--retrain", description = "Retrain task models even when finished checkpoints exist")
     boolean retrain;
     @Option(names = "--train-indices", paramLabel = "FILE.npy", description = "Override the experiment: feed features"
-            + " and BN re-estimation with exactly these training images (int64 indices into the training file), in order, instead of its perClass")
+            + " and BN re-estimation with exactly these training images (int64 indices into the training file), in"
+            + " order, instead of its perClass")
     Path trainIndices;
     @Option(names = "--augment", description = "Override the experiment: train | none, whether the data passes are"
             + " augmented (experiments default to train, as the reference)")

@@ -31,17 +31,12 @@ public final class LandscapeReport {
     private LandscapeReport() {
     }
 
-    /**
-     * @param header     title, command and provenance lines (Markdown), written first
-     * @param majorityA  task A's majority-class rate on the test images (accuracy of predicting "rest" always)
-     * @param majorityB  task B's majority-class rate
-     */
-    public static void write(Path dir, String header, List<SeedRun> runs, double clip, double majorityA,
-                             double majorityB) throws IOException {
+    /** @param header title, command and provenance lines (Markdown), written first */
+    public static void write(Path dir, String header, List<SeedRun> runs, double clip) throws IOException {
         Files.createDirectories(dir);
         StringBuilder md = new StringBuilder(header);
         if (runs.size() > 1) {
-            md.append(summary(runs, majorityA, majorityB));
+            md.append(summary(runs));
         }
         for (int k = 0; k < runs.size(); k++) {
             SeedRun run = runs.get(k);
@@ -55,7 +50,10 @@ public final class LandscapeReport {
         AtomicFiles.writeString(dir.resolve("landscape.md"), md.toString());
     }
 
-    static String summary(List<SeedRun> runs, double majorityA, double majorityB) {
+    /** The merged models over the seeds; the majority rates are the first seed's (every seed uses the same test set). */
+    static String summary(List<SeedRun> runs) {
+        double majorityA = runs.get(0).result().majorityA();
+        double majorityB = runs.get(0).result().majorityB();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n## Merged models (r = 0.5) over %d seeds"
                 + "%n%nMean ± sample std over the seeds. A task is kept when the merged model's accuracy on it beats"
                 + " that task's majority rate (always predicting \"rest\": %.1f %% for A, %.1f %% for B).%n%n"

@@ -137,8 +137,9 @@ public record ExperimentDefinition(String name, String description, String datas
                     + e.getOriginalMessage(), e);
         }
         if (d.merge() != null && d.merge().trainIndices() != null && !Path.of(d.merge().trainIndices()).isAbsolute()) {
-            Path folder = file.toAbsolutePath().getParent();
-            d = d.withMerge(d.merge().with(folder.resolve(d.merge().trainIndices()).toString(), null, null));
+            MergeSettings m = d.merge();
+            d = d.withMerge(new MergeSettings(m.methods(), m.batch(), m.perClass(), m.seed(),
+                    file.toAbsolutePath().getParent().resolve(m.trainIndices()).toString(), m.augment(), m.order()));
         }
         d.validate(file);
         return d;

@@ -3,7 +3,6 @@ package org.mudsc4j.sweep;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.mudsc4j.data.Augmentation;
 import org.mudsc4j.data.ClassSplit;
 import org.mudsc4j.data.DatasetKind;
 import org.mudsc4j.data.Datasets;
@@ -53,9 +52,7 @@ public record PairData(DatasetKind kind, List<ClassSplit> tasks, ImageBatches un
         ImageDataset train = fullTrain.subset(union);
         ImageDataset test = Datasets.load(kind, datasetsDir, false).subset(union);
         ImageBatches unionTrain = ImageBatches.builder(passes.select(fullTrain, union)).classes(union)
-                .batchSize(batch)
-                .augmentation(passes.augment() == TrainPasses.Augment.TRAIN ? kind.trainAugmentation() : Augmentation.NONE)
-                .shuffle(!passes.givenOrder()).seed(seed)
+                .batchSize(batch).augmentation(passes.augmentation(kind)).shuffle(!passes.givenOrder()).seed(seed)
                 .labelMode(ImageBatches.LabelMode.GLOBAL).build();
         ImageBatches selection = ImageBatches.builder(limit(train, selectionPerClass)).classes(union)
                 .batchSize(ImageBatches.EVALUATION_BATCH_SIZE)
@@ -79,7 +76,7 @@ public record PairData(DatasetKind kind, List<ClassSplit> tasks, ImageBatches un
         return file == null ? ClassEmbeddings.seeded(kind.numClasses(), 0) : ClassEmbeddings.load(file, kind.numClasses());
     }
 
-    private static ImageDataset limit(ImageDataset ds, int perClass) {
+    static ImageDataset limit(ImageDataset ds, int perClass) {
         return perClass > 0 ? ds.subset(TaskModelTraining.firstPerClass(ds, perClass)) : ds;
     }
 }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
+import org.mudsc4j.data.Augmentation;
 import org.mudsc4j.data.ClassSplit;
+import org.mudsc4j.data.DatasetKind;
 import org.mudsc4j.data.ImageDataset;
 import org.mudsc4j.interop.NpyFile;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -73,8 +75,7 @@ public record TrainPasses(int perClass, Path indicesFile, Augment augment) {
      */
     ImageDataset select(ImageDataset train, ClassSplit union) throws IOException {
         if (indicesFile == null) {
-            ImageDataset u = train.subset(union);
-            return perClass > 0 ? u.subset(TaskModelTraining.firstPerClass(u, perClass)) : u;
+            return PairData.limit(train.subset(union), perClass);
         }
         INDArray a = NpyFile.read(indicesFile);
         if (a.rank() != 1 || a.length() == 0 || !a.dataType().isIntType()) {
@@ -99,6 +100,11 @@ public record TrainPasses(int perClass, Path indicesFile, Augment augment) {
             }
         }
         return train.subset(idx);
+    }
+
+    /** The augmentation the passes apply to images of {@code kind}. */
+    public Augmentation augmentation(DatasetKind kind) {
+        return augment == Augment.TRAIN ? kind.trainAugmentation() : Augmentation.NONE;
     }
 
     /** How the passes were fed, for a merged model's provenance. */

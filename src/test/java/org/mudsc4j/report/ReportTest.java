@@ -107,7 +107,7 @@ class ReportTest {
     void landscapeReportSummarisesTheMergedModelsOverSeeds(@TempDir Path dir) throws IOException {
         List<LandscapeReport.SeedRun> runs = List.of(new LandscapeReport.SeedRun(0, landscape(0.9, 0.8)),
                 new LandscapeReport.SeedRun(3, landscape(0.7, 0.85)));
-        LandscapeReport.write(dir, "# title\n", runs, 0.4, 0.7, 0.6);
+        LandscapeReport.write(dir, "# title\n", runs, 0.4);
         assertTrue(Files.exists(dir.resolve("landscape.png")) && Files.exists(dir.resolve("grid.csv")));
         assertTrue(Files.exists(dir.resolve("seed-3/landscape.png")) && Files.exists(dir.resolve("seed-3/grid.csv")));
         String md = Files.readString(dir.resolve("landscape.md"));

@@ -62,4 +62,34 @@ class ExperimentDefinitionTest {
 
         assertThrows(IllegalArgumentException.class, () -> ExperimentDefinition.load(dir.resolve("none.yaml"), false));
     }
+    /** The merge block's parity settings: an index file relative to the experiment file, no augmentation, the
+     * reference order; overrides from the command line replace perClass; contradictions name the field. */
+    @Test
+    void parityDataPassesAndOrderAreReadAndChecked(@TempDir Path dir) throws IOException {
+        String good = Files.readString(Path.of("experiments/fashion-mnist-resnet20.yaml"));
+        Path parity = dir.resolve("parity.yaml");
+        Files.writeString(parity, good.replace("  perClass: 200       #", "  trainIndices: idx.npy\n  augment: none\n"
+                + "  order: reference\n  perClass: 0 #"));
+        ExperimentDefinition d = ExperimentDefinition.load(parity, false);
+        assertEquals(dir.resolve("idx.npy").toAbsolutePath(), d.merge().passes().indicesFile());
+        assertEquals(TrainPasses.Augment.NONE, d.merge().passes().augment());
+        assertEquals(org.mudsc4j.merge.plan.SweepOrder.REFERENCE, d.merge().sweepOrder());
+
+        ExperimentDefinition plain = ExperimentDefinition.load(Path.of("experiments/fashion-mnist-resnet20.yaml"), false);
+        assertEquals(TrainPasses.Augment.TRAIN, plain.merge().passes().augment());
+        assertEquals(org.mudsc4j.merge.plan.SweepOrder.SEEDED, plain.merge().sweepOrder());
+        ExperimentDefinition.MergeSettings overridden = plain.merge().with("/x/idx.npy", "none", null);
+        assertEquals(0, overridden.perClass(), "given indices replace perClass");
+        assertEquals(Path.of("/x/idx.npy"), overridden.passes().indicesFile());
+
+        Path both = dir.resolve("both.yaml");
+        Files.writeString(both, good.replace("  perClass: 200       #", "  trainIndices: idx.npy\n  perClass: 200 #"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExperimentDefinition.load(both, false));
+        assertTrue(e.getMessage().contains("both.yaml") && e.getMessage().contains("trainIndices"), e.getMessage());
+        Path badAugment = dir.resolve("aug.yaml");
+        Files.writeString(badAugment, good.replace("  perClass: 200       #", "  augment: flip\n  perClass: 200 #"));
+        e = assertThrows(IllegalArgumentException.class, () -> ExperimentDefinition.load(badAugment, false));
+        assertTrue(e.getMessage().contains("aug.yaml") && e.getMessage().contains("flip"), e.getMessage());
+    }
 }
