@@ -26,9 +26,11 @@ for seed in 0 1 2; do
 done
 took=$(( $(date +%s) - start ))
 commit="$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-python3 - "$fixture/reference-results.json" "$work" "$out.tmp" "$commit" "$took" <<'PY'
+isa=$(grep -q ' avx512f' /proc/cpuinfo && echo AVX-512 || echo AVX2)
+machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) ($isa), $(uname -s)"
+python3 - "$fixture/reference-results.json" "$work" "$out.tmp" "$commit" "$took" "$machine" <<'PY'
 import json, os, statistics, sys
-ref_file, work, target, commit, took = sys.argv[1:]
+ref_file, work, target, commit, took, machine = sys.argv[1:]
 ref = json.load(open(ref_file))["methods"]
 names = {"avg": "Weight Average", "rebasin": "Git Re-Basin", "act-align": "A. Align", "mudsc-align": "MuDSC_align",
          "zipit": "ZipIt!", "weight-zip": "W. Zip", "mudsc-zip": "MuDSC_zip"}
@@ -39,8 +41,8 @@ def sidecar(folder, method):
     return json.load(open(os.path.join(work, folder, name + ".json")))
 
 lines = ["# Parity with the reference", "",
-         "Command: `bash experiments/parity.sh` (commit %s, %d min %d s on 2 cores)." % (commit, int(took) // 60,
-                                                                                   int(took) % 60), "",
+         "Command: `bash experiments/parity.sh` (commit %s, %d min %d s)." % (commit, int(took) // 60, int(took) % 60),
+         "", "- Machine: %s" % machine, "",
          "Inputs: the fixture in `src/test/resources/parity/` (see its FIXTURE.md): two ResNet-20x1 models trained by this",
          "project on Fashion-MNIST classes 0-4 and 5-9, merged by the official reference code (commit c2ef7f0, PyTorch",
          "1.13, CPU) at alpha 0.5; evaluation on all 10,000 test images. Accuracy in %, Joint / Task A / Task B / Avg.", "",
