@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The options of the passes a merge runs over training data (BatchNorm re-estimation and the feature pass) and of its
- * sweep order, shared by {@code merge}, {@code sweep} and {@code reproduce}. The defaults are the reference's
+ * sweep order, shared by {@code merge} and {@code sweep} ({@code reproduce} takes the last three as overrides of the
+ * experiment file). The defaults are the reference's
  * procedure; {@code --train-indices F --augment none --order reference} reproduce a given reference run exactly.
  */
 final class DataPassOptions {
@@ -30,9 +31,6 @@ final class DataPassOptions {
 
     /** @throws IllegalArgumentException when the options contradict each other or name an unknown value */
     TrainPasses passes() {
-        if (trainIndices != null && perClass != 0) {
-            throw new IllegalArgumentException("give --train-indices or --per-class, not both");
-        }
         return new TrainPasses(perClass, trainIndices, TrainPasses.Augment.parse(augment));
     }
 

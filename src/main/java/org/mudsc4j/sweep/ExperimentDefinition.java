@@ -175,9 +175,7 @@ public record ExperimentDefinition(String name, String description, String datas
             require(merge != null && merge.methods() != null && !merge.methods().isEmpty() && merge.batch() >= 1
                     && merge.perClass() >= 0, "merge needs methods, batch >= 1, perClass >= 0");
             methods();
-            require(merge.trainIndices() == null || merge.perClass() == 0,
-                    "merge: give trainIndices or perClass, not both");
-            merge.passes();
+            merge.passes(); // checks augment, and trainIndices against perClass
             merge.sweepOrder();
             require(alpha != null, "alpha is required");
             alpha.check();

@@ -3,7 +3,6 @@ package org.mudsc4j.sweep;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
 import org.mudsc4j.data.Augmentation;
 import org.mudsc4j.data.ClassSplit;
 import org.mudsc4j.data.DatasetKind;
@@ -51,6 +50,10 @@ public record TrainPasses(int perClass, Path indicesFile, Augment augment) {
         if (perClass < 0) {
             throw new IllegalArgumentException("per-class count of the data passes must be >= 0, got " + perClass);
         }
+        if (indicesFile != null && perClass != 0) {
+            throw new IllegalArgumentException("train indices (--train-indices, trainIndices) replace the per-class"
+                    + " count (--per-class, perClass): give one, not both");
+        }
         if (augment == null) {
             throw new IllegalArgumentException("the data passes need an augmentation switch (train or none)");
         }
@@ -82,10 +85,6 @@ public record TrainPasses(int perClass, Path indicesFile, Augment augment) {
             throw new IOException("train indices " + indicesFile + ": expected a non-empty 1-D integer array, got "
                     + a.dataType() + " of shape " + java.util.Arrays.toString(a.shape()));
         }
-        Set<Integer> classes = new java.util.TreeSet<>();
-        for (int c : union.classes()) {
-            classes.add(c);
-        }
         int[] idx = new int[Math.toIntExact(a.length())];
         for (int k = 0; k < idx.length; k++) {
             long i = a.getLong(k);
@@ -94,9 +93,9 @@ public record TrainPasses(int perClass, Path indicesFile, Augment augment) {
                         + train.size() + " images of " + train.name());
             }
             idx[k] = (int) i;
-            if (!classes.contains(train.label(idx[k]))) {
+            if (!union.contains(train.label(idx[k]))) {
                 throw new IOException("train indices " + indicesFile + ": entry " + k + " (image " + i + ") is of class "
-                        + train.label(idx[k]) + ", which is not among the merged tasks' classes " + classes);
+                        + train.label(idx[k]) + ", which is not among the merged tasks' classes " + union);
             }
         }
         return train.subset(idx);

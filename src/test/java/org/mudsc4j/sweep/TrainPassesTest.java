@@ -76,5 +76,9 @@ class TrainPassesTest {
                 () -> new TrainPasses(0, dir.resolve("none.npy"), TrainPasses.Augment.NONE).select(images(), union));
         assertTrue(missing.getMessage().contains("none.npy"), missing.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TrainPasses.Augment.parse("random"));
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+                () -> new TrainPasses(200, dir.resolve("idx.npy"), TrainPasses.Augment.TRAIN));
+        assertTrue(both.getMessage().contains("--per-class") && both.getMessage().contains("trainIndices"),
+                both.getMessage());
     }
 }
