@@ -43,48 +43,64 @@ public final class InferenceBench {
     public record Passes(double inference, double evaluation, double bnReestimation, double featurePass) {
     }
 
-    /** @param stock the stock-path figures, null when not measured */
-    public record Result(String model, int images, int batch, Passes fast, Passes stock) {
+    /**
+     * @param fast  the default passes (the fused oneDNN chain where the graph has one, else the direct twin)
+     * @param twin  the direct twin's ({@code -Dmudsc4j.fusedForward=false}), null when not measured
+     * @param stock the stock-path figures, null when not measured
+     */
+    public record Result(String model, int images, int batch, Passes fast, Passes twin, Passes stock) {
     }
 
     /**
      * @param images images per pass (rounded up to whole batches)
      * @param batch  batch size of inference, BatchNorm re-estimation and the feature pass (the peer's is 128)
-     * @param stock  also time DL4J's stock passes
+     * @param stock   also time the direct twin's and DL4J's stock passes
+     * @param repeats times each pass is run; the best (fastest) run counts, as this machine's noise only slows down
      */
-    public static Result run(ModelSpec spec, int images, int batch, boolean stock) {
+    public static Result run(ModelSpec spec, int images, int batch, boolean stock, int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
+        }
         ComputationGraph a = ModelZoo.build(spec, 1);
         ComputationGraph b = ModelZoo.build(spec, 2);
         UnitGroups groups = GroupDeriver.derive(a);
         List<DataSet> batches = randomBatches(spec, images, batch);
         List<DataSet> evalBatches = randomBatches(spec, images, ImageBatches.EVALUATION_BATCH_SIZE);
-        Passes fast = passes(spec, a, b, groups, batches, evalBatches);
+        Passes fast = passes(spec, a, b, groups, batches, evalBatches, repeats);
+        Passes twin = null;
         Passes slow = null;
         if (stock) {
-            String before = System.getProperty(FastForward.PROPERTY);
-            System.setProperty(FastForward.PROPERTY, "false");
-            try {
-                slow = passes(spec, a, b, groups, batches, evalBatches);
-            } finally {
-                if (before == null) {
-                    System.clearProperty(FastForward.PROPERTY);
-                } else {
-                    System.setProperty(FastForward.PROPERTY, before);
-                }
+            twin = withProperty(FastForward.FUSED_PROPERTY, () -> passes(spec, a, b, groups, batches, evalBatches, repeats));
+            slow = withProperty(FastForward.PROPERTY, () -> passes(spec, a, b, groups, batches, evalBatches, repeats));
+        }
+        return new Result(spec.compact(), count(batches), batch, fast, twin, slow);
+    }
+
+    /** {@code pass} with the switch {@code property} set to false, restored afterwards. */
+    private static Passes withProperty(String property, java.util.function.Supplier<Passes> pass) {
+        String before = System.getProperty(property);
+        System.setProperty(property, "false");
+        try {
+            return pass.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
             }
         }
-        return new Result(spec.compact(), count(batches), batch, fast, slow);
     }
 
     private static Passes passes(ModelSpec spec, ComputationGraph a, ComputationGraph b, UnitGroups groups,
-                                 List<DataSet> batches, List<DataSet> evalBatches) {
-        String path = FastForward.enabled() ? "direct" : "stock";
+                                 List<DataSet> batches, List<DataSet> evalBatches, int repeats) {
+        String path = !FastForward.enabled() ? "stock"
+                : "false".equalsIgnoreCase(System.getProperty(FastForward.FUSED_PROPERTY)) ? "twin" : "fused";
         ClassEmbeddings embeddings = ClassEmbeddings.seeded(CLASSES, spec.embedDim(), 0);
         SplitPair pair = new SplitPair(new ClassSplit(new int[] {0, 1, 2, 3, 4}, CLASSES),
                 new ClassSplit(new int[] {5, 6, 7, 8, 9}, CLASSES));
         int n = count(batches);
         LOG.info("{}: {} passes, {} images", spec.compact(), path, n);
-        double inference = imagesPerSecond(n, () -> {
+        double inference = best(repeats, () -> imagesPerSecond(n, () -> {
             try (FastForward net = FastForward.of(a)) {
                 net.output(batches.get(0).getFeatures()); // warm-up: oneDNN primitives, JIT
                 long t = System.nanoTime();
@@ -93,31 +109,40 @@ public final class InferenceBench {
                 }
                 return seconds(t);
             }
-        });
+        }));
         // Every pass gets one untimed warm-up batch first (oneDNN primitives, JIT), as the PyTorch peer does.
-        double evaluation = imagesPerSecond(count(evalBatches), () -> {
+        double evaluation = best(repeats, () -> imagesPerSecond(count(evalBatches), () -> {
             PairEvaluation.evaluate(a, new ExistingDataSetIterator(evalBatches.subList(0, 1)), embeddings, pair);
             long t = System.nanoTime();
             PairEvaluation.evaluate(a, new ExistingDataSetIterator(evalBatches), embeddings, pair);
             return seconds(t);
-        });
-        double bn = imagesPerSecond(n, () -> {
+        }));
+        double bn = best(repeats, () -> imagesPerSecond(n, () -> {
             BatchNormReestimator.reestimate(a, new ExistingDataSetIterator(batches.subList(0, 1)));
             long t = System.nanoTime();
             BatchNormReestimator.reestimate(a, new ExistingDataSetIterator(batches));
             return seconds(t);
-        });
-        double features = imagesPerSecond(n, () -> {
+        }));
+        double features = best(repeats, () -> imagesPerSecond(n, () -> {
             FeatureCollector.collect(List.of(a, b), groups, new ExistingDataSetIterator(batches.subList(0, 1)));
             long t = System.nanoTime();
             FeatureCollector.collect(List.of(a, b), groups, new ExistingDataSetIterator(batches));
             return seconds(t);
-        });
+        }));
         return new Passes(inference, evaluation, bn, features);
     }
 
     private static double imagesPerSecond(int images, DoubleSupplier seconds) {
         return images / seconds.getAsDouble();
+    }
+
+    /** The best of {@code repeats} runs of a timed pass (images/s). */
+    private static double best(int repeats, DoubleSupplier imagesPerSecond) {
+        double best = 0;
+        for (int r = 0; r < repeats; r++) {
+            best = Math.max(best, imagesPerSecond.getAsDouble());
+        }
+        return best;
     }
 
     private static double seconds(long startNanos) {

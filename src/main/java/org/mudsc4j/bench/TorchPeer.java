@@ -26,6 +26,16 @@ public final class TorchPeer {
     /** PyTorch's version line and images/s; {@code bnResetImagesPerSecond} is NaN for a peer that does not time it. */
     public record Result(String line, double trainImagesPerSecond, double inferImagesPerSecond,
                          double bnResetImagesPerSecond) {
+        /** The best figure of each kind over several runs (this machine's noise only slows down); null for none. */
+        public static Result best(java.util.List<Result> runs) {
+            if (runs.isEmpty()) {
+                return null;
+            }
+            return new Result("best of " + runs.size(),
+                    runs.stream().mapToDouble(Result::trainImagesPerSecond).max().orElseThrow(),
+                    runs.stream().mapToDouble(Result::inferImagesPerSecond).max().orElseThrow(),
+                    runs.stream().mapToDouble(Result::bnResetImagesPerSecond).max().orElse(Double.NaN));
+        }
     }
 
     /** Whether the peer builds this model: the reference ResNet-20 with BatchNorm, on square images. */

@@ -47,14 +47,17 @@ public final class BenchMergeCommand implements Callable<Integer> {
     @Option(names = "--alpha", defaultValue = "0.5", description = "Balanced factor of the MuDSC variants (default: ${DEFAULT-VALUE})")
     double alpha;
     @Option(names = "--solver-sizes", split = ",", defaultValue = "256,512,1024,2048",
-            description = "Assignment sizes to time (default: ${DEFAULT-VALUE}); empty to skip")
+            description = "Assignment sizes to time (default: ${DEFAULT-VALUE}); 0 to skip")
     List<Integer> solverSizes;
     @Option(names = "--inputs", split = ",", defaultValue = "1x28x28,3x32x32",
             description = "Image shapes of the inference passes, CxHxW (default: ${DEFAULT-VALUE}); the merge stages"
                     + " run on the first")
     List<String> inputs;
-    @Option(names = "--skip-stock", description = "Do not time DL4J's stock inference passes (-Dmudsc4j.fastForward"
-            + "=false) beside the direct ones")
+    @Option(names = "--repeats", defaultValue = "3", description = "Runs of every pass, ours and PyTorch's; the"
+            + " best counts, as this machine's noise only slows runs down (default: ${DEFAULT-VALUE})")
+    int repeats;
+    @Option(names = "--skip-stock", description = "Do not time the direct twin's (-Dmudsc4j.fusedForward=false) and"
+            + " DL4J's stock (-Dmudsc4j.fastForward=false) inference passes beside the default ones")
     boolean skipStock;
     @Mixin
     TorchPeerOptions peerOptions;
@@ -97,10 +100,10 @@ public final class BenchMergeCommand implements Callable<Integer> {
             }
             report.append('\n');
         }
-        if (!solverSizes.isEmpty()) {
+        int[] sizes = solverSizes.stream().mapToInt(Integer::intValue).filter(n -> n > 0).toArray();
+        if (sizes.length > 0) {
             report.append("## Assignment solver (median ms; SciPy linear_sum_assignment on this machine: ~13 ms at"
                     + " 512, ~390 ms at 2048)\n\n| n | uniform | normal | aligned |\n|---:|---:|---:|---:|\n");
-            int[] sizes = solverSizes.stream().mapToInt(Integer::intValue).toArray();
             for (AssignmentBench.SolverTiming t : AssignmentBench.run(sizes)) {
                 report.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |%n", t.n(), t.uniformMs(),
                         t.normalMs(), t.alignedMs()));
@@ -119,18 +122,23 @@ public final class BenchMergeCommand implements Callable<Integer> {
         int threads = Runtime.getRuntime().availableProcessors();
         StringBuilder t = new StringBuilder();
         StringBuilder stockTable = new StringBuilder();
+        StringBuilder twinTable = new StringBuilder();
         List<String> torchLines = new ArrayList<>();
         t.append(String.format(Locale.ROOT, "## Inference passes (images/s)%n%nTwo randomly initialised models, %d"
                 + " random images, batch %d (evaluation: batch %d, outputs, cosine head and the four metrics). BN"
                 + " re-estimation: one model, training-mode pass and statistics. Feature pass: both models, hooked"
                 + " activations and streaming correlations; each image counts once. Each pass is timed after one"
-                + " untimed warm-up batch, as the PyTorch peer times its passes after one warm-up call.%n%n", images, batch,
-                ImageBatches.EVALUATION_BATCH_SIZE));
+                + " untimed warm-up batch, as the PyTorch peer times its passes after one warm-up call. Every figure,"
+                + " ours and PyTorch's, is the best of %d runs.%n%n", images, batch,
+                ImageBatches.EVALUATION_BATCH_SIZE, repeats));
         boolean torch = peerOptions.enabled();
         t.append("| model | input | inference | evaluation | BN re-estimation | feature pass (2 models) |");
         t.append(torch ? " PyTorch INFER | PyTorch BN-RESET | inference ratio | evaluation ratio | BN ratio |"
                 + " feature pass ratio |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
                 : "\n|---|---|---:|---:|---:|---:|\n");
+        twinTable.append("| model | input | twin inference | twin evaluation | twin BN re-estimation | twin"
+                + " feature pass | speed-up inference | evaluation | BN | feature pass |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         stockTable.append("| model | input | stock inference | stock evaluation | stock BN re-estimation | stock"
                 + " feature pass | speed-up inference | evaluation | BN | feature pass |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -138,11 +146,10 @@ public final class BenchMergeCommand implements Callable<Integer> {
             for (String input : inputs) {
                 ModelSpec spec = shaped(text, input);
                 String name = spec.compact().replace("@" + input, "");
-                TorchPeer.Result peer = peerOptions.runFor(spec, threads, Math.max(3, images / 128));
-                if (peer != null) {
-                    torchLines.add(peer.line());
-                }
-                InferenceBench.Result r = InferenceBench.run(spec, images, batch, !skipStock);
+                List<TorchPeer.Result> peerRuns = peerOptions.runFor(spec, threads, Math.max(3, images / 128), repeats);
+                peerRuns.forEach(p -> torchLines.add(p.line()));
+                TorchPeer.Result peer = TorchPeer.Result.best(peerRuns);
+                InferenceBench.Result r = InferenceBench.run(spec, images, batch, !skipStock, repeats);
                 InferenceBench.Passes f = r.fast();
                 t.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f |", name, input,
                         f.inference(), f.evaluation(), f.bnReestimation(), f.featurePass()));
@@ -155,6 +162,14 @@ public final class BenchMergeCommand implements Callable<Integer> {
                             f.featurePass() / peer.inferImagesPerSecond()));
                 }
                 t.append('\n');
+                InferenceBench.Passes w = r.twin();
+                if (w != null) {
+                    twinTable.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× |"
+                            + " %.2f× | %.2f× | %.2f× |%n", name, input, w.inference(),
+                            w.evaluation(), w.bnReestimation(), w.featurePass(), f.inference() / w.inference(),
+                            f.evaluation() / w.evaluation(), f.bnReestimation() / w.bnReestimation(),
+                            f.featurePass() / w.featurePass()));
+                }
                 InferenceBench.Passes s = r.stock();
                 if (s != null) {
                     stockTable.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× |"
@@ -174,6 +189,8 @@ public final class BenchMergeCommand implements Callable<Integer> {
             torchLines.forEach(l -> t.append("- `").append(l).append("`\n"));
         }
         if (!skipStock) {
+            t.append("\nThe same passes on the direct twin (-Dmudsc4j.fusedForward=false), as before the fused"
+                    + " oneDNN chain; speed-ups are the default passes' over the twin's:\n\n").append(twinTable);
             t.append("\nThe same passes on DL4J's stock path (-Dmudsc4j.fastForward=false), as before the direct"
                     + " twin:\n\n").append(stockTable);
         }
@@ -193,6 +210,7 @@ public final class BenchMergeCommand implements Callable<Integer> {
         args.add("--images " + images);
         args.add("--batch " + batch);
         args.add("--inputs " + String.join(",", inputs));
+        args.add("--repeats " + repeats);
         if (skipStock) {
             args.add("--skip-stock");
         }

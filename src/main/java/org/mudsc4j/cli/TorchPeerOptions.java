@@ -1,6 +1,8 @@
 package org.mudsc4j.cli;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import org.mudsc4j.bench.TorchPeer;
 import org.mudsc4j.zoo.ModelSpec;
@@ -22,6 +24,15 @@ final class TorchPeerOptions {
     TorchPeer.Result runFor(ModelSpec spec, int threads, int iters) throws IOException {
         return enabled() && TorchPeer.comparable(spec)
                 ? TorchPeer.run(script, python, spec.widthMultiplier(), threads, iters, spec.input()) : null;
+    }
+
+    /** {@code repeats} runs of the peer for {@code spec} (empty when off or not comparable). */
+    List<TorchPeer.Result> runFor(ModelSpec spec, int threads, int iters, int repeats) throws IOException {
+        List<TorchPeer.Result> runs = new ArrayList<>();
+        for (int r = 0; r < repeats && enabled() && TorchPeer.comparable(spec); r++) {
+            runs.add(runFor(spec, threads, iters));
+        }
+        return runs;
     }
 
     /** These options as they were given, for the command line written into a report ("" when off). */

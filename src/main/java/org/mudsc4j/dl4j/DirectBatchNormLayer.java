@@ -102,21 +102,9 @@ public final class DirectBatchNormLayer extends BatchNormalization {
      * numbers (README, deviations).
      */
     private INDArray inference(INDArray x, LayerWorkspaceMgr workspaceMgr) {
-        org.deeplearning4j.nn.conf.layers.BatchNormalization c = layerConf();
-        float[] gamma = floats(BatchNormalizationParamInitializer.GAMMA);
-        float[] beta = floats(BatchNormalizationParamInitializer.BETA);
-        float[] mean = floats(BatchNormalizationParamInitializer.GLOBAL_MEAN);
-        float[] stat = floats(c.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
-                : BatchNormalizationParamInitializer.GLOBAL_VAR);
-        float[] scale = new float[gamma.length];
-        float[] shift = new float[gamma.length];
-        for (int ch = 0; ch < gamma.length; ch++) {
-            double var = c.isUseLogStd() ? Math.pow(10.0, 2.0 * stat[ch]) : stat[ch];
-            double std = Math.sqrt(var + c.getEps());
-            double s = gamma[ch] / std;
-            scale[ch] = (float) s;
-            shift[ch] = (float) (beta[ch] - mean[ch] * s);
-        }
+        float[] scale = new float[(int) layerConf().getNOut()];
+        float[] shift = new float[scale.length];
+        inferenceAffine(this, scale, shift);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
         if (block > 0) {
             NormKernels.channelAffineBlocked(DenseFloats.of(x), out, scale, shift, block);
@@ -124,6 +112,27 @@ public final class DirectBatchNormLayer extends BatchNormalization {
             NormKernels.channelAffine(DenseFloats.of(x), out, scale, shift);
         }
         return out;
+    }
+
+    /**
+     * The per-channel scale and shift of a BatchNorm layer's inference (this class's or DL4J's, same parameters):
+     * y = scale·x + shift with scale = γ/√(var + eps) in double, rounded to float, and shift = β − μ·scale.
+     */
+    static void inferenceAffine(org.deeplearning4j.nn.api.Layer layer, float[] scale, float[] shift) {
+        org.deeplearning4j.nn.conf.layers.BatchNormalization c =
+                (org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.conf().getLayer();
+        float[] gamma = DenseFloats.read(layer.getParam(BatchNormalizationParamInitializer.GAMMA));
+        float[] beta = DenseFloats.read(layer.getParam(BatchNormalizationParamInitializer.BETA));
+        float[] mean = DenseFloats.read(layer.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
+        float[] stat = DenseFloats.read(layer.getParam(c.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                : BatchNormalizationParamInitializer.GLOBAL_VAR));
+        for (int ch = 0; ch < gamma.length; ch++) {
+            double var = c.isUseLogStd() ? Math.pow(10.0, 2.0 * stat[ch]) : stat[ch];
+            double std = Math.sqrt(var + c.getEps());
+            double s = gamma[ch] / std;
+            scale[ch] = (float) s;
+            shift[ch] = (float) (beta[ch] - mean[ch] * s);
+        }
     }
 
     /**

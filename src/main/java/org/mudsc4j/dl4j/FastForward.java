@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FastForward implements AutoCloseable {
     public static final String PROPERTY = "mudsc4j.fastForward";
+    /** Switch of the fused oneDNN chain ({@link FusedForward}); with it off, the passes run on the direct twin. */
+    public static final String FUSED_PROPERTY = "mudsc4j.fusedForward";
     private static final Logger LOG = LoggerFactory.getLogger(FastForward.class);
 
     private final ComputationGraph graph;
@@ -42,10 +44,17 @@ public final class FastForward implements AutoCloseable {
     private boolean reduceEveryInput;
     /** The twin's channel-blocked activations, open from the first pass until {@link #close()}. */
     private ActivationLayouts layouts;
+    /** The fused oneDNN chain ({@link FusedForward}) of a graph that fits it, compiled by the first pass. */
+    private FusedForward fused;
+    private boolean fusedTried;
+
+    /** Whether the fused chain may run (decided when the passes are opened, as the twin is). */
+    private final boolean fusedAllowed;
 
     private FastForward(ComputationGraph graph, ComputationGraph runner) {
         this.graph = graph;
         this.runner = runner;
+        this.fusedAllowed = runner != null && FusedForward.enabled();
     }
 
     /** Whether the direct twin is used (the default). */
@@ -87,8 +96,20 @@ public final class FastForward implements AutoCloseable {
         if (runner == null) {
             return graph.outputSingle(false, x);
         }
+        if (fusedChain() != null && x.rank() == 4) {
+            return fused.output(x);
+        }
         openLayouts();
         return runner.outputSingle(false, x);
+    }
+
+    /** The fused oneDNN chain of the graph ({@link FusedForward}), compiled on first use; null when it has none. */
+    FusedForward fusedChain() {
+        if (!fusedTried) {
+            fusedTried = true;
+            fused = fusedAllowed ? FusedForward.compile(graph) : null;
+        }
+        return fused;
     }
 
     /** The inference-mode outputs of the named vertices (detached NCHW, safe to keep); null for a name the graph lacks. */
@@ -103,6 +124,12 @@ public final class FastForward implements AutoCloseable {
      * straight from the blocked layout); null for a name the graph lacks.
      */
     public Map<String, ActivationLayouts.ChannelRows> channelRows(INDArray x, List<String> vertices) {
+        if (!copyAllActivations && fusedChain() != null && x.rank() == 4) {
+            Map<String, ActivationLayouts.ChannelRows> rows = fused.channelRows(x, vertices);
+            if (rows != null) {
+                return rows;
+            }
+        }
         Map<String, ActivationLayouts.ChannelRows> out = new LinkedHashMap<>();
         rawActivations(x, vertices).forEach((n, a) ->
                 out.put(n, a == null ? null : ActivationLayouts.channelRows(layouts, n, a)));
@@ -137,7 +164,7 @@ public final class FastForward implements AutoCloseable {
                 leaveLeakedWorkspaces();
             }
         }
-        close(); // feedForward hands out every activation as it is: NCHW only
+        closeLayouts(); // feedForward hands out every activation as it is: NCHW only
         Map<String, INDArray> all = (runner != null ? runner : graph).feedForward(x, false);
         for (String n : names) {
             out.put(n, all.get(n));
@@ -178,6 +205,12 @@ public final class FastForward implements AutoCloseable {
      */
     public List<ChannelMoments> batchNormInputMoments(INDArray x, List<String> bnVertices) {
         if (runner != null && !reduceEveryInput) {
+            if (fusedChain() != null && x.rank() == 4) {
+                List<ChannelMoments> moments = fused.batchNormMoments(x, bnVertices);
+                if (moments != null) {
+                    return moments;
+                }
+            }
             openLayouts();
             runner.output(true, x);
             List<ChannelMoments> out = new ArrayList<>();
@@ -187,7 +220,7 @@ public final class FastForward implements AutoCloseable {
                         ? bn.lastBatchMoments() : null;
                 if (m == null) { // a layer off the kernels: from now on reduce every input, on NCHW activations
                     reduceEveryInput = true;
-                    close();
+                    closeLayouts();
                     return stockMoments(runner, x, bnVertices);
                 }
                 out.add(m);
@@ -208,11 +241,20 @@ public final class FastForward implements AutoCloseable {
     }
 
     /**
-     * Puts the twin's layers back on NCHW activations. Needed when the graph itself runs the passes (it already had
-     * direct layers): other code may read its activations afterwards.
+     * Puts the twin's layers back on NCHW activations (needed when the graph itself runs the passes, as it already had
+     * direct layers: other code may read its activations afterwards) and frees the fused pass's buffers.
      */
     @Override
     public void close() {
+        closeLayouts();
+        if (fused != null) {
+            fused.close();
+            fused = null;
+            fusedTried = false;
+        }
+    }
+
+    private void closeLayouts() {
         if (layouts != null) {
             layouts.close();
             layouts = null;

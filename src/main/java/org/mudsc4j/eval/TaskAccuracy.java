@@ -18,6 +18,8 @@ public final class TaskAccuracy {
     private final EmbeddingClassifier classifier;
     private final List<int[]> tasks;
     private final int[] union;
+    /** Where each task's classes start in {@link #union}. */
+    private final int[] taskStart;
     private final Map<Integer, Integer> taskOfClass = new HashMap<>();
     private final List<AccuracyCounter> perTask = new ArrayList<>();
     private final AccuracyCounter joint = new AccuracyCounter();
@@ -47,6 +49,10 @@ public final class TaskAccuracy {
             perTask.add(new AccuracyCounter());
         }
         this.union = all.stream().mapToInt(Integer::intValue).toArray();
+        this.taskStart = new int[tasks.size()];
+        for (int t = 1; t < tasks.size(); t++) {
+            taskStart[t] = taskStart[t - 1] + tasks.get(t - 1).length;
+        }
     }
 
     /** Scores one batch: embeddings {@code [B, d]} (network outputs) and their global class labels. */
@@ -55,27 +61,28 @@ public final class TaskAccuracy {
             throw new IllegalArgumentException("Embeddings " + Arrays.toString(embeddings.shape()) + " do not match "
                     + globalLabels.length + " labels");
         }
-        int[] jointPred = classifier.predict(embeddings, union);
-        int[] taskIds = new int[globalLabels.length];
+        // one similarity table against every class: the task-aware predictions read their task's columns of it
+        float[][] sims = classifier.similarities(embeddings, union);
         for (int i = 0; i < globalLabels.length; i++) {
             Integer t = taskOfClass.get(globalLabels[i]);
             if (t == null) {
                 throw new IllegalArgumentException("Label " + globalLabels[i] + " belongs to none of the tasks");
             }
-            taskIds[i] = t;
-            joint.add(jointPred[i] == globalLabels[i]);
+            joint.add(union[argmax(sims[i], 0, union.length)] == globalLabels[i]);
+            int from = taskStart[t];
+            perTask.get(t).add(union[argmax(sims[i], from, from + tasks.get(t).length)] == globalLabels[i]);
         }
-        for (int t = 0; t < tasks.size(); t++) {
-            int[] rows = indicesOf(taskIds, t);
-            if (rows.length == 0) {
-                continue;
-            }
-            INDArray sub = embeddings.getRows(rows);
-            int[] pred = classifier.predict(sub, tasks.get(t));
-            for (int r = 0; r < rows.length; r++) {
-                perTask.get(t).add(pred[r] == globalLabels[rows[r]]);
+    }
+
+    /** Position of the first maximum of {@code v[from..to)}, as {@link EmbeddingClassifier#argmax}. */
+    private static int argmax(float[] v, int from, int to) {
+        int best = from;
+        for (int k = from + 1; k < to; k++) {
+            if (v[k] > v[best]) {
+                best = k;
             }
         }
+        return best;
     }
 
     public AccuracyCounter joint() {
@@ -98,7 +105,4 @@ public final class TaskAccuracy {
         return Accuracies.of(joint.accuracy(), perTask.get(0).accuracy(), perTask.get(1).accuracy());
     }
 
-    private static int[] indicesOf(int[] values, int wanted) {
-        return java.util.stream.IntStream.range(0, values.length).filter(i -> values[i] == wanted).toArray();
-    }
 }

@@ -30,15 +30,22 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The three passes on {@link FastForward}'s direct twin against DL4J's stock passes ({@code -Dmudsc4j.fastForward=false}):
  * BatchNorm statistics after re-estimation, network outputs, hooked activations and the correlations of the feature
- * pass, for BatchNorm, GroupNorm and attention models.
+ * pass, for BatchNorm, GroupNorm and attention models. The fused chain is off here ({@link FusedForwardTest} checks it
+ * against the twin).
  */
 class FastForwardTest {
     private static final double TOLERANCE = 1e-4; // float rounding between oneDNN and DL4J kernels, relative
+
+    @org.junit.jupiter.api.BeforeEach
+    void twinOnly() {
+        System.setProperty(FusedForward.PROPERTY, "false");
+    }
 
     @AfterEach
     void restore() {
         System.clearProperty(FastForward.PROPERTY);
         System.clearProperty(ActivationLayouts.PROPERTY);
+        System.clearProperty(FusedForward.PROPERTY);
     }
 
     private static <T> T stock(Supplier<T> pass) {
