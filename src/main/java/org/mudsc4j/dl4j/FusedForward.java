@@ -7,13 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.binary;
 import org.bytedeco.dnnl.memory;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The forward pass of a BatchNorm CNN (the zoo's ResNets) as a chain of oneDNN convolutions, for the three passes
@@ -54,27 +51,23 @@ import org.slf4j.LoggerFactory;
  */
 final class FusedForward implements AutoCloseable {
     static final String PROPERTY = FastForward.FUSED_PROPERTY;
-    private static final Logger LOG = LoggerFactory.getLogger(FusedForward.class);
     /** Plans per input shape: the evaluation batch and a smaller last batch. */
     private static final int MAX_PLANS = 3;
 
-    private final List<FusedChain.Step> steps;
-    /** The vertices after the last convolution, in order, each fed by the one before. */
-    private final List<org.deeplearning4j.nn.graph.vertex.impl.LayerVertex> tail;
-    /** The Linear of a head that runs on oneDNN (average pooling, Linear, identity loss layer); null: DL4J's tail. */
-    private final org.deeplearning4j.nn.api.Layer linear;
-    private final Map<List<Long>, FusedPlan> plans = new LinkedHashMap<>();
-    /** Vertex name → the tensor holding its output (for absorbed vertices: their step's tensor). */
-    private final Map<String, Integer> tensorOf;
+    private static final int[] NO_HOOKS = new int[0];
 
     private final FusedChain chain;
+    /** BatchNorm vertex name → the step that runs it. */
+    private final Map<String, Integer> stepOfBatchNorm = new HashMap<>();
+    private final Map<List<Long>, FusedPlan> plans = new LinkedHashMap<>();
 
     private FusedForward(FusedChain chain) {
         this.chain = chain;
-        this.steps = chain.steps;
-        this.tail = chain.tail;
-        this.linear = chain.linear;
-        this.tensorOf = chain.tensorOf;
+        for (int i = 0; i < chain.steps.size(); i++) {
+            if (chain.steps.get(i).batchNormName != null) {
+                stepOfBatchNorm.put(chain.steps.get(i).batchNormName, i);
+            }
+        }
     }
 
     /** Whether the fused chain is switched on (the default) and oneDNN can run it. */
@@ -94,17 +87,14 @@ final class FusedForward implements AutoCloseable {
 
     /** The network's output for {@code x} (float NCHW), detached. */
     INDArray output(INDArray x) {
-        if (x.dataType() != DataType.FLOAT) {
-            x = x.castTo(DataType.FLOAT);
-        }
-        x = DenseFloats.of(x);
-        FusedPlan plan = plan(x, false);
+        x = denseFloats(x);
+        FusedPlan plan = plan(x, false, NO_HOOKS);
         INDArray a = plan.run(x);
-        if (linear != null) {
+        if (chain.linear != null) {
             return a;
         }
         LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
-        for (org.deeplearning4j.nn.graph.vertex.impl.LayerVertex v : tail) {
+        for (org.deeplearning4j.nn.graph.vertex.impl.LayerVertex v : chain.tail) {
             if (v.getLayerPreProcessor() != null) {
                 a = v.getLayerPreProcessor().preProcess(a, (int) a.size(0), none);
             }
@@ -118,27 +108,19 @@ final class FusedForward implements AutoCloseable {
     /**
      * One training-mode pass (every BatchNorm normalises with its batch's mean and biased variance, nothing is
      * updated) and the channel moments of the named BatchNorms' inputs, in the given order; null when one of them is
-     * not part of the chain. The statistics are oneDNN's, from the same primitives the direct twin's training pass
-     * runs, so they are the twin's to the bit.
+     * not part of the chain. The statistics come from the BatchNorm primitive the direct twin's training pass runs;
+     * its inputs differ from the twin's in the last bits where a convolution runs on the brgemm kernels.
      */
     List<FastForward.ChannelMoments> batchNormMoments(INDArray x, List<String> batchNorms) {
-        Map<String, Integer> stepOf = new HashMap<>();
-        for (int i = 0; i < steps.size(); i++) {
-            if (steps.get(i).batchNormName != null) {
-                stepOf.put(steps.get(i).batchNormName, i);
-            }
-        }
-        if (!stepOf.keySet().containsAll(batchNorms)) {
+        if (!stepOfBatchNorm.keySet().containsAll(batchNorms)) {
             return null;
         }
-        if (x.dataType() != DataType.FLOAT) {
-            x = x.castTo(DataType.FLOAT);
-        }
-        FusedPlan plan = plan(DenseFloats.of(x), true);
-        plan.run(DenseFloats.of(x));
+        x = denseFloats(x);
+        FusedPlan plan = plan(x, true, NO_HOOKS);
+        plan.run(x);
         List<FastForward.ChannelMoments> out = new ArrayList<>();
         for (String name : batchNorms) {
-            out.add(plan.stepPlans[stepOf.get(name)].batchMoments());
+            out.add(plan.stepPlans[stepOfBatchNorm.get(name)].batchMoments());
         }
         return out;
     }
@@ -152,16 +134,13 @@ final class FusedForward implements AutoCloseable {
         List<String> names = new ArrayList<>(new java.util.LinkedHashSet<>(vertices));
         int[] hooks = new int[names.size()];
         for (int k = 0; k < hooks.length; k++) {
-            Integer t = tensorOf.get(names.get(k));
-            if (t == null || t == 0 || !names.get(k).equals(steps.get(t - 1).outputVertex)) {
+            Integer t = chain.tensorOf.get(names.get(k));
+            if (t == null || t == 0 || !names.get(k).equals(chain.steps.get(t - 1).outputVertex)) {
                 return null;
             }
             hooks[k] = t;
         }
-        if (x.dataType() != DataType.FLOAT) {
-            x = x.castTo(DataType.FLOAT);
-        }
-        x = DenseFloats.of(x);
+        x = denseFloats(x);
         FusedPlan plan = plan(x, false, hooks);
         plan.run(x);
         Map<String, ActivationLayouts.ChannelRows> out = new LinkedHashMap<>();
@@ -171,11 +150,15 @@ final class FusedForward implements AutoCloseable {
         return out;
     }
 
-    /** The plan for {@code x}'s shape and the mode, built on first use; the least recently used one goes. */
-    private FusedPlan plan(INDArray x, boolean training) {
-        return plan(x, training, new int[0]);
+    /** The input as the plans read it: dense row-major float. */
+    private static INDArray denseFloats(INDArray x) {
+        return DenseFloats.of(x.dataType() == DataType.FLOAT ? x : x.castTo(DataType.FLOAT));
     }
 
+    /**
+     * The plan for {@code x}'s shape, the mode and the hooked tensors, built on first use; the least recently used one
+     * goes.
+     */
     private FusedPlan plan(INDArray x, boolean training, int[] hooks) {
         List<Long> key = new ArrayList<>(List.of(training ? 1L : 0L, x.size(0), x.size(1), x.size(2), x.size(3)));
         for (int h : hooks) {
