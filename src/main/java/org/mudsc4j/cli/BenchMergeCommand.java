@@ -136,12 +136,8 @@ public final class BenchMergeCommand implements Callable<Integer> {
         t.append(torch ? " PyTorch INFER | PyTorch BN-RESET | inference ratio | evaluation ratio | BN ratio |"
                 + " feature pass ratio |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
                 : "\n|---|---|---:|---:|---:|---:|\n");
-        twinTable.append("| model | input | twin inference | twin evaluation | twin BN re-estimation | twin"
-                + " feature pass | speed-up inference | evaluation | BN | feature pass |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        stockTable.append("| model | input | stock inference | stock evaluation | stock BN re-estimation | stock"
-                + " feature pass | speed-up inference | evaluation | BN | feature pass |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        twinTable.append(baselineHeader("twin"));
+        stockTable.append(baselineHeader("stock"));
         for (String text : models) {
             for (String input : inputs) {
                 ModelSpec spec = shaped(text, input);
@@ -162,21 +158,11 @@ public final class BenchMergeCommand implements Callable<Integer> {
                             f.featurePass() / peer.inferImagesPerSecond()));
                 }
                 t.append('\n');
-                InferenceBench.Passes w = r.twin();
-                if (w != null) {
-                    twinTable.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× |"
-                            + " %.2f× | %.2f× | %.2f× |%n", name, input, w.inference(),
-                            w.evaluation(), w.bnReestimation(), w.featurePass(), f.inference() / w.inference(),
-                            f.evaluation() / w.evaluation(), f.bnReestimation() / w.bnReestimation(),
-                            f.featurePass() / w.featurePass()));
+                if (r.twin() != null) {
+                    twinTable.append(baselineRow(name, input, r.twin(), f));
                 }
-                InferenceBench.Passes s = r.stock();
-                if (s != null) {
-                    stockTable.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× |"
-                            + " %.2f× | %.2f× | %.2f× |%n", name, input, s.inference(),
-                            s.evaluation(), s.bnReestimation(), s.featurePass(), f.inference() / s.inference(),
-                            f.evaluation() / s.evaluation(), f.bnReestimation() / s.bnReestimation(),
-                            f.featurePass() / s.featurePass()));
+                if (r.stock() != null) {
+                    stockTable.append(baselineRow(name, input, r.stock(), f));
                 }
             }
         }
@@ -195,6 +181,22 @@ public final class BenchMergeCommand implements Callable<Integer> {
                     + " twin:\n\n").append(stockTable);
         }
         return t.append('\n').toString();
+    }
+
+    /** The header of a table of a baseline path's images/s and the default passes' speed-up over it. */
+    private static String baselineHeader(String path) {
+        return String.format(Locale.ROOT, "| model | input | %1$s inference | %1$s evaluation | %1$s BN re-estimation |"
+                + " %1$s feature pass | speed-up inference | evaluation | BN | feature pass |%n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|%n", path);
+    }
+
+    /** One row of a baseline table: the baseline's images/s and the default passes' ({@code fast}) speed-up. */
+    private static String baselineRow(String name, String input, InferenceBench.Passes base,
+                                      InferenceBench.Passes fast) {
+        return String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× | %.2f× | %.2f× | %.2f× |%n",
+                name, input, base.inference(), base.evaluation(), base.bnReestimation(), base.featurePass(),
+                fast.inference() / base.inference(), fast.evaluation() / base.evaluation(),
+                fast.bnReestimation() / base.bnReestimation(), fast.featurePass() / base.featurePass());
     }
 
     /** The model spec with the given input shape (replacing one the spec names). */

@@ -49,11 +49,16 @@ class FastForwardTest {
     }
 
     private static <T> T stock(Supplier<T> pass) {
-        System.setProperty(FastForward.PROPERTY, "false");
+        return switchedOff(FastForward.PROPERTY, pass);
+    }
+
+    /** {@code pass} with the switch {@code property} set to false, cleared afterwards. */
+    static <T> T switchedOff(String property, Supplier<T> pass) {
+        System.setProperty(property, "false");
         try {
             return pass.get();
         } finally {
-            System.clearProperty(FastForward.PROPERTY);
+            System.clearProperty(property);
         }
     }
 

@@ -53,12 +53,7 @@ class FusedForwardTest {
     }
 
     private static <T> T twin(Supplier<T> pass) {
-        System.setProperty(FusedForward.PROPERTY, "false");
-        try {
-            return pass.get();
-        } finally {
-            System.clearProperty(FusedForward.PROPERTY);
-        }
+        return FastForwardTest.switchedOff(FusedForward.PROPERTY, pass);
     }
 
     /** A zoo model whose BatchNorms hold random running statistics and affine parameters (fresh ones are 0/1). */
