@@ -59,11 +59,7 @@ public final class FastForward implements AutoCloseable {
 
     /** Whether the direct twin is used (the default). */
     public static boolean enabled() {
-        String v = System.getProperty(PROPERTY, "true").trim();
-        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false") && !v.isEmpty()) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + v + ": expected true or false");
-        }
-        return !v.equalsIgnoreCase("false");
+        return Switches.on(PROPERTY);
     }
 
     /** The passes of {@code graph}: on a direct twin sharing its parameters, or on the graph itself when off. */
@@ -121,7 +117,8 @@ public final class FastForward implements AutoCloseable {
 
     /**
      * The inference-mode outputs of the named vertices as channel-major rows (what the feature pass correlates, read
-     * straight from the blocked layout); null for a name the graph lacks.
+     * straight from the blocked layout); null for a name the graph lacks. The arrays may be reused by the next call
+     * with the same input shape: read them before the next batch, or copy them.
      */
     public Map<String, ActivationLayouts.ChannelRows> channelRows(INDArray x, List<String> vertices) {
         if (!copyAllActivations && fusedChain() != null && x.rank() == 4) {

@@ -72,11 +72,7 @@ final class FusedForward implements AutoCloseable {
 
     /** Whether the fused chain is switched on (the default) and oneDNN can run it. */
     static boolean enabled() {
-        String v = System.getProperty(PROPERTY, "true").trim();
-        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false") && !v.isEmpty()) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + v + ": expected true or false");
-        }
-        return !v.equalsIgnoreCase("false") && OneDnn.available();
+        return Switches.on(PROPERTY) && OneDnn.available();
     }
 
     /** The chain of {@code graph} ({@link FusedChain}), or null when its vertices do not all fit it. */
