@@ -44,11 +44,18 @@ public final class InferenceBench {
     }
 
     /**
+     * @param multiplyAddsPerImage what one image costs in the convolutions and dense layers ({@link MultiplyAdds})
      * @param fast  the default passes (the fused oneDNN chain where the graph has one, else the direct twin)
      * @param twin  the direct twin's ({@code -Dmudsc4j.fusedForward=false}), null when not measured
      * @param stock the stock-path figures, null when not measured
      */
-    public record Result(String model, int images, int batch, Passes fast, Passes twin, Passes stock) {
+    public record Result(String model, int images, int batch, long multiplyAddsPerImage, Passes fast, Passes twin,
+                         Passes stock) {
+    }
+
+    /** Multiply-adds per second of ND4J's float GEMM at 2048 × 2048, the best of {@code repeats}: the CPU's ceiling. */
+    public static double floatGemmRate(int repeats) {
+        return MultiplyAdds.floatGemmRate(2048, Math.max(repeats, 3));
     }
 
     /**
@@ -73,7 +80,8 @@ public final class InferenceBench {
             twin = withProperty(FastForward.FUSED_PROPERTY, () -> passes(spec, a, b, groups, batches, evalBatches, repeats));
             slow = withProperty(FastForward.PROPERTY, () -> passes(spec, a, b, groups, batches, evalBatches, repeats));
         }
-        return new Result(spec.compact(), count(batches), batch, fast, twin, slow);
+        return new Result(spec.compact(), count(batches), batch, MultiplyAdds.perImage(a, spec.input()), fast, twin,
+                slow);
     }
 
     /** {@code pass} with the switch {@code property} set to false, restored afterwards. */

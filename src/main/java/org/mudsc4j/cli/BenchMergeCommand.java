@@ -123,6 +123,7 @@ public final class BenchMergeCommand implements Callable<Integer> {
         StringBuilder t = new StringBuilder();
         StringBuilder stockTable = new StringBuilder();
         StringBuilder twinTable = new StringBuilder();
+        List<RateRow> rates = new ArrayList<>();
         List<String> torchLines = new ArrayList<>();
         t.append(String.format(Locale.ROOT, "## Inference passes (images/s)%n%nTwo randomly initialised models, %d"
                 + " random images, batch %d (evaluation: batch %d, outputs, cosine head and the four metrics). BN"
@@ -158,6 +159,8 @@ public final class BenchMergeCommand implements Callable<Integer> {
                             f.featurePass() / peer.inferImagesPerSecond()));
                 }
                 t.append('\n');
+                rates.add(new RateRow(name, input, r.multiplyAddsPerImage(), r.fast().inference(),
+                        peer == null ? Double.NaN : peer.inferImagesPerSecond()));
                 if (r.twin() != null) {
                     twinTable.append(baselineRow(name, input, r.twin(), f));
                 }
@@ -174,6 +177,7 @@ public final class BenchMergeCommand implements Callable<Integer> {
                     + " 128):\n");
             torchLines.forEach(l -> t.append("- `").append(l).append("`\n"));
         }
+        t.append(rateReport(rates, torch)); // after the passes, so that the GEMM's threads do not disturb them
         if (!skipStock) {
             t.append("\nThe same passes on the direct twin (-Dmudsc4j.fusedForward=false), as before the fused"
                     + " oneDNN chain; speed-ups are the default passes' over the twin's:\n\n").append(twinTable);
@@ -181,6 +185,37 @@ public final class BenchMergeCommand implements Callable<Integer> {
                     + " twin:\n\n").append(stockTable);
         }
         return t.append('\n').toString();
+    }
+
+    /** One model and input of the arithmetic-rate table: multiply-adds per image and images/s, ours and PyTorch's. */
+    private record RateRow(String name, String input, long multiplyAdds, double ours, double torch) {
+    }
+
+    /**
+     * Multiply-adds per second of the inference passes, ours and PyTorch's, beside the float GEMM ceiling measured
+     * here: how much faster a pass could get at all.
+     */
+    private String rateReport(List<RateRow> rows, boolean torch) {
+        int runs = Math.max(repeats, 3);
+        double ceiling = InferenceBench.floatGemmRate(runs);
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%nArithmetic rate of inference: the"
+                + " multiply-adds one image costs in the convolutions and the Linear (BatchNorm, ReLU, adds and pooling"
+                + " not counted) times images/s. The ceiling is ND4J's float GEMM (OpenBLAS) on 2048 × 2048 matrices on"
+                + " this machine, %.1f GMAC/s (best of %d).%n%n| model | input | MMAC/image | inference GMAC/s | of the"
+                + " ceiling |%s%n|---|---|---:|---:|---:|%s%n", ceiling / 1e9, runs,
+                torch ? " PyTorch GMAC/s | of the ceiling | 1.5× PyTorch needs |" : "", torch ? "---:|---:|---:|" : ""));
+        for (RateRow r : rows) {
+            double ours = r.ours() * r.multiplyAdds();
+            double peer = r.torch() * r.multiplyAdds();
+            t.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.0f %% |", r.name(), r.input(),
+                    r.multiplyAdds() / 1e6, ours / 1e9, 100 * ours / ceiling));
+            if (torch) {
+                t.append(Double.isNaN(peer) ? " – | – | – |" : String.format(Locale.ROOT, " %.1f | %.0f %% | %.0f %% |",
+                        peer / 1e9, 100 * peer / ceiling, 150 * peer / ceiling));
+            }
+            t.append('\n');
+        }
+        return t.toString();
     }
 
     /** The header of a table of a baseline path's images/s and the default passes' speed-up over it. */
