@@ -11,8 +11,9 @@ import java.util.stream.IntStream;
  * {@code B·F·Fᵀ/S} and counts B. {@link #correlation()} then gives the O×O Pearson matrix of the batch-weighted
  * moments. All arithmetic is in double precision.
  *
- * <p>Cost: one double GEMM of {@code O²·S} multiply-adds per batch ({@link GramAccumulator}). Memory: two O×O double
- * buffers and a 2 MiB staging chunk. Not thread-safe; the GEMM uses ND4J's BLAS threads.
+ * <p>Cost: one double symmetric rank-k update of {@code O²·S/2} multiply-adds per batch ({@link GramAccumulator}).
+ * Memory: two O×O double buffers and a 2 MiB native staging chunk. Not thread-safe; the product uses OpenBLAS's
+ * threads.
  */
 public final class CorrelationAccumulator {
     private final int numModels;
