@@ -165,14 +165,20 @@ class FastForwardTest {
         List<DataSet> data = batches(spec, 2, 8);
         ActivationSimilarities fast = FeatureCollector.collect(models, groups, iterator(data));
         ActivationSimilarities slow = stock(() -> FeatureCollector.collect(models, groups, iterator(data)));
+        assertCorrelationsClose(groups, slow, fast, 1e-4, text + ": ");
+    }
+
+    /** Every group's correlation of {@code actual} within {@code tolerance} (absolute, entrywise) of {@code expected}. */
+    static void assertCorrelationsClose(UnitGroups groups, ActivationSimilarities expected,
+                                        ActivationSimilarities actual, double tolerance, String label) {
         for (UnitGroup g : groups.groups()) {
-            double[] a = slow.correlation(g.id());
-            double[] b = fast.correlation(g.id());
+            double[] a = expected.correlation(g.id());
+            double[] b = actual.correlation(g.id());
             double worst = 0;
             for (int i = 0; i < a.length; i++) {
                 worst = Math.max(worst, Math.abs(a[i] - b[i]));
             }
-            assertTrue(worst < 1e-4, text + ": correlation of group " + g.name() + " differs by " + worst);
+            assertTrue(worst < tolerance, label + "correlation of group " + g.name() + " differs by " + worst);
         }
     }
 

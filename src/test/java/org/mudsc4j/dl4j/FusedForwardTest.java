@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mudsc4j.merge.features.ActivationSimilarities;
 import org.mudsc4j.merge.features.FeatureCollector;
 import org.mudsc4j.merge.groups.GroupDeriver;
-import org.mudsc4j.merge.groups.UnitGroup;
 import org.mudsc4j.merge.groups.UnitGroups;
 import org.mudsc4j.merge.repair.BatchNormReestimator;
 import org.mudsc4j.zoo.ModelSpec;
@@ -174,15 +173,7 @@ class FusedForwardTest {
         ActivationSimilarities f = FeatureCollector.collect(models, groups, new ExistingDataSetIterator(data));
         ActivationSimilarities t = twin(() -> FeatureCollector.collect(models, groups,
                 new ExistingDataSetIterator(data)));
-        for (UnitGroup g : groups.groups()) {
-            double[] a = t.correlation(g.id());
-            double[] b = f.correlation(g.id());
-            double worst = 0;
-            for (int i = 0; i < a.length; i++) {
-                worst = Math.max(worst, Math.abs(a[i] - b[i]));
-            }
-            assertTrue(worst < 1e-5, "correlation of group " + g.name() + " differs by " + worst);
-        }
+        FastForwardTest.assertCorrelationsClose(groups, t, f, 1e-5, "");
     }
 
     /** A pass reads the parameters when it starts: a new pass after a change sees it, as the twin does. */
